@@ -1,0 +1,129 @@
+using System.Runtime.InteropServices;
+using Depthwise.Formats.Onnx.Proto;
+using Depthwise.Tensors;
+using Google.Protobuf;
+
+namespace Depthwise.Formats.Onnx;
+
+/// <summary>Converts between ONNX <c>TensorProto</c> and <see cref="Tensor"/>, checking every size before allocating.</summary>
+internal static class OnnxTensors
+{
+    /// <summary>Largest external-data file region read for one tensor.</summary>
+    private const long MaxTensorBytes = int.MaxValue;
+
+    public static DataType ToDataType(int onnxType, string? file, string location) => onnxType switch
+    {
+        (int)TensorProto.Types.DataType.Float => DataType.Float32,
+        (int)TensorProto.Types.DataType.Uint8 => DataType.UInt8,
+        (int)TensorProto.Types.DataType.Int8 => DataType.Int8,
+        (int)TensorProto.Types.DataType.Int32 => DataType.Int32,
+        (int)TensorProto.Types.DataType.Int64 => DataType.Int64,
+        (int)TensorProto.Types.DataType.Bool => DataType.Bool,
+        (int)TensorProto.Types.DataType.Float16 => DataType.Float16,
+        _ => throw new ModelFormatException(
+            $"element type {(Enum.IsDefined(typeof(TensorProto.Types.DataType), onnxType) ? ((TensorProto.Types.DataType)onnxType).ToString().ToUpperInvariant() : onnxType.ToString(System.Globalization.CultureInfo.InvariantCulture))} is not supported (supported: float32, float16, int8, uint8, int32, int64, bool)",
+            file, location),
+    };
+
+    public static int ToOnnxType(DataType type) => (int)type;
+
+    /// <summary>Reads a tensor. <paramref name="baseDirectory"/> resolves external data (null: external data is refused).</summary>
+    public static Tensor FromProto(TensorProto p, string? file, string location, string? baseDirectory)
+    {
+        var type = ToDataType(p.DataType, file, location);
+        Shape shape;
+        try { shape = Shape.FromLongs(p.Dims.ToArray()); }
+        catch (ArgumentException e) { throw new ModelFormatException($"bad dims [{string.Join(",", p.Dims)}]: {e.Message}", file, location); }
+        if (p.Segment is not null) throw new ModelFormatException("segmented tensors are not supported", file, location);
+        int elem = DataTypes.SizeOf(type);
+        long bytes = (long)shape.ElementCount * elem;
+
+        if (p.HasDataLocation && p.DataLocation == TensorProto.Types.DataLocation.External)
+            return new Tensor(type, shape, ReadExternal(p, bytes, file, location, baseDirectory));
+
+        if (p.HasRawData)
+        {
+            if (p.RawData.Length != bytes)
+                throw new ModelFormatException($"raw_data holds {p.RawData.Length} bytes; {DataTypes.Name(type)}{shape} needs {bytes}", file, location);
+            return new Tensor(type, shape, p.RawData.ToByteArray());
+        }
+        var t = Tensor.Zeros(type, shape);
+        int n = shape.ElementCount;
+        switch (type)
+        {
+            case DataType.Float32:
+                CheckCount(p.FloatData.Count, n, "float_data", file, location);
+                for (int i = 0; i < n; i++) t.AsSpan<float>()[i] = p.FloatData[i];
+                break;
+            case DataType.Int64:
+                CheckCount(p.Int64Data.Count, n, "int64_data", file, location);
+                for (int i = 0; i < n; i++) t.AsSpan<long>()[i] = p.Int64Data[i];
+                break;
+            case DataType.Int32:
+                CheckCount(p.Int32Data.Count, n, "int32_data", file, location);
+                for (int i = 0; i < n; i++) t.AsSpan<int>()[i] = p.Int32Data[i];
+                break;
+            case DataType.UInt8 or DataType.Int8 or DataType.Bool:
+                CheckCount(p.Int32Data.Count, n, "int32_data", file, location);
+                for (int i = 0; i < n; i++) t.Bytes.Span[i] = (byte)p.Int32Data[i];
+                break;
+            case DataType.Float16:
+                CheckCount(p.Int32Data.Count, n, "int32_data", file, location);
+                var h = MemoryMarshal.Cast<byte, ushort>(t.Bytes.Span);
+                for (int i = 0; i < n; i++) h[i] = (ushort)p.Int32Data[i];
+                break;
+        }
+        return t;
+    }
+
+    /// <summary>Writes a tensor as raw_data.</summary>
+    public static TensorProto ToProto(Tensor t, string name)
+    {
+        var p = new TensorProto { Name = name, DataType = ToOnnxType(t.DataType), RawData = ByteString.CopyFrom(t.Bytes.Span) };
+        foreach (var d in t.Shape.Dims) p.Dims.Add(d);
+        return p;
+    }
+
+    private static void CheckCount(int have, int need, string field, string? file, string location)
+    {
+        if (have != need) throw new ModelFormatException($"{field} holds {have} values; the dims need {need}", file, location);
+    }
+
+    private static byte[] ReadExternal(TensorProto p, long bytes, string? file, string location, string? baseDirectory)
+    {
+        string? path = null;
+        long offset = 0, length = -1;
+        foreach (var kv in p.ExternalData)
+        {
+            switch (kv.Key)
+            {
+                case "location": path = kv.Value; break;
+                case "offset":
+                    if (!long.TryParse(kv.Value, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0)
+                        throw new ModelFormatException($"bad external data offset '{kv.Value}'", file, location);
+                    break;
+                case "length":
+                    if (!long.TryParse(kv.Value, System.Globalization.CultureInfo.InvariantCulture, out length) || length < 0)
+                        throw new ModelFormatException($"bad external data length '{kv.Value}'", file, location);
+                    break;
+            }
+        }
+        if (path is null) throw new ModelFormatException("external data without a location", file, location);
+        if (baseDirectory is null) throw new ModelFormatException($"external data '{path}' cannot be resolved for a model loaded from memory; load it from its file", file, location);
+        if (Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
+            throw new ModelFormatException($"external data location '{path}' must be a relative path inside the model's folder", file, location);
+        if (length >= 0 && length != bytes)
+            throw new ModelFormatException($"external data length {length} does not match the {bytes} bytes the dims need", file, location);
+        if (bytes > MaxTensorBytes) throw new ModelFormatException($"tensor of {bytes} bytes is too large", file, location);
+        string full = Path.Combine(baseDirectory, path);
+        var fi = new FileInfo(full);
+        if (!fi.Exists) throw new ModelFormatException($"external data file '{full}' does not exist", file, location);
+        if (offset + bytes > fi.Length)
+            throw new ModelFormatException($"external data '{path}' has {fi.Length} bytes; the tensor needs {bytes} at offset {offset}", file, location);
+        var data = new byte[bytes];
+        using var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+        fs.Seek(offset, SeekOrigin.Begin);
+        fs.ReadExactly(data);
+        return data;
+    }
+}

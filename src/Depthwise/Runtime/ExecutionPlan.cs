@@ -1,0 +1,114 @@
+using Depthwise.Graph;
+using Depthwise.Ops;
+using Depthwise.Tensors;
+
+namespace Depthwise.Runtime;
+
+/// <summary>
+/// A graph compiled for one set of concrete input shapes: steps in order with their kernels, a static memory plan,
+/// and a pool of frames. Created by <see cref="InferenceSession"/>; immutable and safe to run from several threads.
+/// </summary>
+public sealed class ExecutionPlan
+{
+    private readonly Stack<ExecutionFrame> _frames = new();
+    private readonly NodePlan[] _steps;
+
+    internal ExecutionPlan(
+        NodePlan[] steps, string[] slotNames, Shape[] shapes, DataType[] types, SlotLocation[] locations, Tensor?[] constants,
+        int[] inputSlots, int[] outputSlots, (int Output, int Source)[] outputCopies, Shape[] inputShapes, Tensor?[] specializedInputs,
+        long arenaBytes, long arenaLowerBound)
+    {
+        _steps = steps;
+        SlotNames = slotNames;
+        Shapes = shapes;
+        Types = types;
+        Locations = locations;
+        Constants = constants;
+        InputSlots = inputSlots;
+        OutputSlots = outputSlots;
+        OutputCopies = outputCopies;
+        InputShapes = inputShapes;
+        SpecializedInputs = specializedInputs;
+        ArenaBytes = arenaBytes;
+        ArenaLowerBoundBytes = arenaLowerBound;
+    }
+
+    /// <summary>The steps in execution order (folded nodes are gone).</summary>
+    public IReadOnlyList<NodePlan> Steps => _steps;
+
+    /// <summary>Bytes of the activation arena one run needs.</summary>
+    public long ArenaBytes { get; }
+
+    /// <summary>The lifetime lower bound of the arena: the most bytes alive at any one step.</summary>
+    public long ArenaLowerBoundBytes { get; }
+
+    /// <summary>Total multiply-accumulates of one run.</summary>
+    public long TotalMacs => Steps.Sum(s => s.Macs);
+
+    /// <summary>Concrete shapes of the graph outputs.</summary>
+    public IReadOnlyList<Shape> OutputShapes => OutputSlots.Select(s => Shapes[s]).ToArray();
+
+    /// <summary>Types of the graph outputs.</summary>
+    public IReadOnlyList<DataType> OutputTypes => OutputSlots.Select(s => Types[s]).ToArray();
+
+    /// <summary>The shape of a value of the graph by name, when the plan knows it (null for values folded away unnamed).</summary>
+    public Shape? ShapeOf(string valueName)
+    {
+        int i = Array.IndexOf(SlotNames, valueName);
+        return i < 0 ? null : Shapes[i];
+    }
+
+    internal string[] SlotNames { get; }
+    internal Shape[] Shapes { get; }
+    internal DataType[] Types { get; }
+    internal SlotLocation[] Locations { get; }
+    internal Tensor?[] Constants { get; }
+    internal int[] InputSlots { get; }
+    internal int[] OutputSlots { get; }
+    internal (int Output, int Source)[] OutputCopies { get; }
+    internal Shape[] InputShapes { get; }
+    internal Tensor?[] SpecializedInputs { get; }
+    internal int SlotCount => Locations.Length;
+
+    /// <summary>True when this plan was compiled for these inputs' shapes (and specialized values).</summary>
+    internal bool Matches(ReadOnlySpan<Tensor> inputs)
+    {
+        for (int i = 0; i < InputShapes.Length; i++)
+        {
+            if (inputs[i].Shape != InputShapes[i]) return false;
+            if (SpecializedInputs[i] is { } v && !v.Bytes.Span.SequenceEqual(inputs[i].Bytes.Span)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Runs the plan: binds the caller's buffers into a pooled frame and runs every step.</summary>
+    internal void Run(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs, long[]? nodeTicks)
+    {
+        ExecutionFrame? frame;
+        lock (_frames) _frames.TryPop(out frame);
+        frame ??= new ExecutionFrame(this);
+        try
+        {
+            var slots = frame.Slots;
+            for (int i = 0; i < InputSlots.Length; i++) slots[InputSlots[i]] = inputs[i].Bytes;
+            for (int i = 0; i < OutputSlots.Length; i++)
+                if (Locations[OutputSlots[i]].Kind == SlotKind.Output) slots[OutputSlots[i]] = outputs[i].Bytes;
+            for (int s = 0; s < _steps.Length; s++)
+            {
+                var step = _steps[s];
+                long t0 = nodeTicks is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+                step.Kernel.Run(new KernelContext(frame, step));
+                if (nodeTicks is not null) Interlocked.Add(ref nodeTicks[s], System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+            }
+            foreach (var (o, src) in OutputCopies) slots[src].Span.CopyTo(outputs[o].Bytes.Span);
+        }
+        finally
+        {
+            for (int i = 0; i < InputSlots.Length; i++)
+                if (Locations[InputSlots[i]].Kind == SlotKind.Input) frame.Slots[InputSlots[i]] = Memory<byte>.Empty;
+            for (int i = 0; i < OutputSlots.Length; i++)
+                if (Locations[OutputSlots[i]].Kind == SlotKind.Output) frame.Slots[OutputSlots[i]] = Memory<byte>.Empty;
+            lock (_frames) _frames.Push(frame);
+        }
+    }
+}

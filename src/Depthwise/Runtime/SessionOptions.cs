@@ -1,0 +1,11 @@
+namespace Depthwise.Runtime;
+
+/// <summary>Options of an <see cref="InferenceSession"/>.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>When true, every run adds each step's time to a per-node profile (see <see cref="InferenceSession.GetProfile"/>).</summary>
+    public bool EnableProfiling { get; set; }
+
+    /// <summary>How many compiled plans (one per distinct input shape set) the session keeps; older ones are dropped.</summary>
+    public int MaxCachedPlans { get; set; } = 8;
+}

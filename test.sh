@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The one test command (README's second command; .ci/run calls it). Installs prerequisites, builds everything
+# in Release with warnings as errors, runs every test project, and ends with the totals on their own line.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+tools/install-prereqs.sh || { echo "prerequisites failed to install"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+if ! dotnet build Depthwise.slnx -c Release -nologo -v q; then
+  echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
+fi
+passed=0; failed=0; skipped=0; status=0
+log=$(mktemp)
+run() { # run NAME ENV... -- PROJECT [FILTER]
+  local name=$1; shift
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
+  local proj=$1 filter=${2:-}
+  echo "== $name"
+  local args=(test "$proj" -c Release --no-build --nologo --logger "console;verbosity=normal")
+  [ -n "$filter" ] && args+=(--filter "$filter")
+  env "${envs[@]}" dotnet "${args[@]}" >"$log" 2>&1
+  local rc=$?
+  grep -E "^\s*(Failed|Skipped) |\[SKIP\]|Error Message|^\s+at Depthwise|Skipped .*\[|Passed!|Failed!" "$log" | grep -v "^\s*Passed " | head -200
+  local line
+  line=$(grep -E "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "no test summary from $proj (exit $rc)"; tail -30 "$log"; failed=$((failed+1)); status=1; return
+  fi
+  local f p s
+  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line"); s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  [ "$rc" -ne 0 ] && status=1
+}
+for proj in tests/*/*.csproj; do
+  run "$(basename "$proj" .csproj)" DOTNET_TieredPGO=0 -- "$proj"
+done
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
