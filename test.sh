@@ -16,19 +16,21 @@ run() { # run NAME ENV... -- PROJECT [FILTER]
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
   local proj=$1 filter=${2:-}
   echo "== $name"
-  local args=(test "$proj" -c Release --no-build --nologo --logger "console;verbosity=normal")
+  local args=(test "$proj" -c Release --no-build --nologo --logger "console;verbosity=detailed")
   [ -n "$filter" ] && args+=(--filter "$filter")
   env "${envs[@]}" dotnet "${args[@]}" >"$log" 2>&1
   local rc=$?
-  grep -E "^\s*(Failed|Skipped) |\[SKIP\]|Error Message|^\s+at Depthwise|Skipped .*\[|Passed!|Failed!" "$log" | grep -v "^\s*Passed " | head -200
-  local line
-  line=$(grep -E "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+" "$log" | tail -1)
-  if [ -z "$line" ]; then
+  # Show failures and skips (with their reasons); passing tests stay quiet.
+  awk '/^ *(Failed|Skipped) [A-Za-z]/{show=1} /^ *Passed [A-Za-z]/{show=0} /^Test Run|^Total tests/{show=0} show' "$log" | head -300
+  local p f s
+  p=$(sed -nE 's/^ +Passed: +([0-9]+)$/\1/p' "$log" | tail -1)
+  f=$(sed -nE 's/^ +Failed: +([0-9]+)$/\1/p' "$log" | tail -1)
+  s=$(sed -nE 's/^ +Skipped: +([0-9]+)$/\1/p' "$log" | tail -1)
+  if ! grep -q "^Total tests:" "$log"; then
     echo "no test summary from $proj (exit $rc)"; tail -30 "$log"; failed=$((failed+1)); status=1; return
   fi
-  local f p s
-  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line"); s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
-  passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  passed=$((passed+${p:-0})); failed=$((failed+${f:-0})); skipped=$((skipped+${s:-0}))
+  echo "   ${p:-0} passed, ${f:-0} failed, ${s:-0} skipped"
   [ "$rc" -ne 0 ] && status=1
 }
 for proj in tests/*/*.csproj; do
