@@ -21,7 +21,6 @@ public sealed class WhereOp : Op
         if (shape is null)
             throw ctx.Error($"shapes {ctx.InputShape(0)}, {ctx.InputShape(1)} and {ctx.InputShape(2)} do not broadcast together");
         ctx.SetOutput(0, ctx.InputType(1), shape.Value);
-        ctx.SetOutputQuant(0, ctx.InputQuant(1));
     }
 
     /// <inheritdoc />
