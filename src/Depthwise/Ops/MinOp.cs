@@ -1,0 +1,34 @@
+using System.Numerics;
+using Depthwise.Kernels.Elementwise;
+using Depthwise.Tensors;
+
+namespace Depthwise.Ops;
+
+/// <summary>Min: the elementwise minimum of one or more inputs, all broadcast together. NaN in any input gives NaN (as numpy.minimum).</summary>
+public sealed class MinOp : VariadicElementwiseOp
+{
+    /// <inheritdoc />
+    public override string OpType => "Min";
+
+    /// <inheritdoc />
+    protected override ReadOnlySpan<DataType> SupportedTypes =>
+        [DataType.Float32, DataType.Float16, DataType.Int8, DataType.UInt8, DataType.Int32, DataType.Int64];
+
+    /// <inheritdoc />
+    public override Kernel CreateKernel(OpContext ctx) => ctx.InputType(0) switch
+    {
+        DataType.Float32 => Create<float, MinOperator<float>>(ctx, default),
+        DataType.Float16 => Create<Half, MinOperator<Half>>(ctx, default),
+        DataType.Int8 => Create<sbyte, MinOperator<sbyte>>(ctx, default),
+        DataType.UInt8 => Create<byte, MinOperator<byte>>(ctx, default),
+        DataType.Int32 => Create<int, MinOperator<int>>(ctx, default),
+        _ => Create<long, MinOperator<long>>(ctx, default),
+    };
+}
+
+/// <summary>minimum(a, b); NaN if either is NaN; for floats −0 is smaller than +0.</summary>
+public readonly struct MinOperator<T> : IBinaryOperator<T, T> where T : INumber<T>
+{
+    /// <inheritdoc />
+    public T Invoke(T a, T b) => T.Min(a, b);
+}

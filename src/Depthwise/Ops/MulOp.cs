@@ -1,0 +1,34 @@
+using System.Numerics;
+using Depthwise.Kernels.Elementwise;
+using Depthwise.Tensors;
+
+namespace Depthwise.Ops;
+
+/// <summary>Mul: y = a * b with broadcasting. Integer multiplication wraps, as in ONNX Runtime.</summary>
+public sealed class MulOp : BinaryElementwiseOp
+{
+    /// <inheritdoc />
+    public override string OpType => "Mul";
+
+    /// <inheritdoc />
+    protected override ReadOnlySpan<DataType> SupportedTypes =>
+        [DataType.Float32, DataType.Float16, DataType.Int8, DataType.UInt8, DataType.Int32, DataType.Int64];
+
+    /// <inheritdoc />
+    public override Kernel CreateKernel(OpContext ctx) => ctx.InputType(0) switch
+    {
+        DataType.Float32 => Create<float, float, MulOperator<float>>(ctx, default),
+        DataType.Float16 => Create<Half, Half, MulOperator<Half>>(ctx, default),
+        DataType.Int8 => Create<sbyte, sbyte, MulOperator<sbyte>>(ctx, default),
+        DataType.UInt8 => Create<byte, byte, MulOperator<byte>>(ctx, default),
+        DataType.Int32 => Create<int, int, MulOperator<int>>(ctx, default),
+        _ => Create<long, long, MulOperator<long>>(ctx, default),
+    };
+}
+
+/// <summary>a * b.</summary>
+public readonly struct MulOperator<T> : IBinaryOperator<T, T> where T : INumberBase<T>
+{
+    /// <inheritdoc />
+    public T Invoke(T a, T b) => a * b;
+}

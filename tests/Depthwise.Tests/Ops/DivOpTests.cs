@@ -1,0 +1,76 @@
+using Depthwise.Ops;
+using Depthwise.Tensors;
+using static Depthwise.Tests.Ops.ElementwiseTestKit;
+
+namespace Depthwise.Tests.Ops;
+
+public class DivOpTests
+{
+    [Fact]
+    public void BroadcastsAcrossEveryAxisPattern()
+    {
+        foreach (var pair in BroadcastPairs)
+        {
+            Shape sa = new(pair[0]), sb = new(pair[1]);
+            var xa = Enumerable.Range(0, sa.ElementCount).Select(i => i * 0.5f - 3).ToArray();
+            var xb = Enumerable.Range(0, sb.ElementCount).Select(i => 7.25f - i).ToArray();
+            var y = GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(sa, xa), Tensor.FromArray(sb, xb)])[0];
+            var so = Broadcast(sa, sb);
+            Assert.Equal(so, y.Shape);
+            var yy = y.ToArray<float>();
+            for (int i = 0; i < so.ElementCount; i++)
+            {
+                var idx = Unflatten(so, i);
+                Assert.Equal(xa[Flat(sa, idx)] / xb[Flat(sb, idx)], yy[i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void RejectsShapesThatDoNotBroadcastAndMixedTypes()
+    {
+        Assert.Throws<ShapeMismatchException>(() => GraphFactory.RunOp(new DivOp(), [Tensor.Zeros(DataType.Float32, new Shape(2, 3)), Tensor.Zeros(DataType.Float32, new Shape(2))]));
+        Assert.Throws<ShapeMismatchException>(() => GraphFactory.RunOp(new DivOp(), [Tensor.Zeros(DataType.Float32, new Shape(2)), Tensor.Zeros(DataType.Int32, new Shape(2))]));
+    }
+
+    [Fact]
+    public void ComputesEveryIntegerTypeAndFloat16()
+    {
+        Assert.Equal(new sbyte[] { unchecked((sbyte)(100 / 60)), (sbyte)(-7 / 3) },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(2), new sbyte[] { 100, -7 }), Tensor.FromArray(new Shape(2), new sbyte[] { 60, 3 })])[0].ToArray<sbyte>());
+        Assert.Equal(new byte[] { unchecked((byte)(200 / 100)), (byte)(9 / 3) },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(2), new byte[] { 200, 9 }), Tensor.FromArray(new Shape(2), new byte[] { 100, 3 })])[0].ToArray<byte>());
+        Assert.Equal(new[] { unchecked(int.MaxValue / 2), -9 / 4 },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(2), new[] { int.MaxValue, -9 }), Tensor.FromArray(new Shape(2), new[] { 2, 4 })])[0].ToArray<int>());
+        Assert.Equal(new[] { unchecked(long.MinValue / 3L), (1L << 40) / 5L },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(2), new[] { long.MinValue, 1L << 40 }), Tensor.FromArray(new Shape(2), new[] { 3L, 5L })])[0].ToArray<long>());
+        Assert.Equal(new[] { (Half)(1.5f / 0.25f), (Half)(-3f / 8f) },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(2), new[] { (Half)1.5f, (Half)(-3f) }), Tensor.FromArray(new Shape(2), new[] { (Half)0.25f, (Half)8f })])[0].ToArray<Half>());
+    }
+
+    [Fact]
+    public void IntegerDivisionTruncatesTowardZero() =>
+        Assert.Equal(new[] { 3, -3, -3, 3, 0 },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(5), new[] { 7, -7, 7, -7, 1 }), Tensor.FromArray(new Shape(5), new[] { 2, 2, -2, -2, 3 })])[0].ToArray<int>());
+
+    [Fact]
+    public void IntegerDivisionByZeroGivesZeroAndMinValueByMinusOneWraps()
+    {
+        Assert.Equal(new[] { 0, 0, int.MinValue, -5 },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(4), new[] { 5, 0, int.MinValue, 5 }), Tensor.FromArray(new Shape(4), new[] { 0, 0, -1, -1 })])[0].ToArray<int>());
+        Assert.Equal(new[] { 0L, long.MinValue },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(2), new[] { 9L, long.MinValue }), Tensor.FromArray(new Shape(2), new[] { 0L, -1L })])[0].ToArray<long>());
+        Assert.Equal(new sbyte[] { 0, -128, 42 },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(3), new sbyte[] { 9, -128, -42 }), Tensor.FromArray(new Shape(3), new sbyte[] { 0, -1, -1 })])[0].ToArray<sbyte>());
+        Assert.Equal(new byte[] { 0, 1, 0 },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(3), new byte[] { 9, 255, 254 }), Tensor.FromArray(new Shape(3), new byte[] { 0, 255, 255 })])[0].ToArray<byte>());
+    }
+
+    [Fact]
+    public void FloatDivisionByZeroFollowsIeee() =>
+        Assert.Equal(new[] { float.PositiveInfinity, float.NegativeInfinity, float.NaN },
+            GraphFactory.RunOp(new DivOp(), [Tensor.FromArray(new Shape(3), new[] { 1f, 1f, 0f }), Tensor.FromArray(new Shape(3), new[] { 0f, -0f, 0f })])[0].ToArray<float>());
+
+    [SkippableFact]
+    public void PassesOnnxNodeTests() => NodeTests.AssertPass("test_div", "test_div_bcast", "test_div_example", "test_div_uint8");
+}
