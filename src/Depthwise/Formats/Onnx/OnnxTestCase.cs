@@ -35,10 +35,30 @@ public static class OnnxTestCase
     /// <summary>True when <paramref name="dir"/> looks like a test case folder.</summary>
     public static bool IsTestCase(string dir) => File.Exists(Path.Combine(dir, "model.onnx"));
 
-    /// <summary>Runs the test case in <paramref name="dir"/>.</summary>
+    /// <summary>
+    /// Runs the test case in <paramref name="dir"/>. Never throws for a problem of the case or the engine: an
+    /// unexpected exception (a bug in an operator, say) is a <see cref="TestCaseStatus.Fail"/> naming the exception
+    /// and where it was raised, so one broken case cannot stop a run over many.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A crash of one case is that case's failure.")]
     public static TestCaseResult Run(string dir, double rtol = DefaultRtol, double atol = DefaultAtol)
     {
+        ArgumentNullException.ThrowIfNull(dir);
         string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(dir));
+        if (!IsTestCase(dir)) return new(name, TestCaseStatus.Fail, $"no model.onnx in {dir}", 0);
+        try
+        {
+            return RunCase(dir, name, rtol, atol);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var frame = e.StackTrace?.Split('\n', 2)[0].Trim();
+            return new(name, TestCaseStatus.Fail, $"crashed: {e.GetType().Name}: {e.Message}" + (frame is null ? "" : $" ({frame})"), 0);
+        }
+    }
+
+    private static TestCaseResult RunCase(string dir, string name, double rtol, double atol)
+    {
         InferenceSession session;
         try
         {
