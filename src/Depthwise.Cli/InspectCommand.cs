@@ -15,7 +15,7 @@ internal static class InspectCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var model = new Argument<string>("MODEL") { Description = "Model file (.onnx) or zoo name: " + string.Join(", ", ModelZoo.Names) };
+        var model = new Argument<string>("MODEL") { Description = ModelZoo.ArgumentHelp };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables" };
         var cmd = new Command("inspect", "Show a model's inputs, outputs, operators, parameters, MACs and activation memory") { model, json };
         cmd.SetAction(p => Execute(p.GetValue(model)!, p.GetValue(json), ctx));

@@ -17,6 +17,9 @@ internal static class ModelZoo
         "lraspp_mobilenet_v3_large", "deeplabv3_mobilenet_v3_large",
     ];
 
+    /// <summary>Help text of a MODEL argument.</summary>
+    public static string ArgumentHelp => "Model file (.onnx), folder holding model.onnx, or zoo name: " + string.Join(", ", Names);
+
     /// <summary>The interpreter with Debian's python3-torch (a venv's python3 would not have it).</summary>
     private const string Python = "/usr/bin/python3";
 

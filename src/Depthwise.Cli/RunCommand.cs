@@ -17,16 +17,17 @@ internal static class RunCommand
 
     public static Command Create(CliContext ctx)
     {
-        var model = new Argument<string>("MODEL") { Description = "Model file (.onnx) or zoo name: " + string.Join(", ", ModelZoo.Names) };
+        var model = new Argument<string>("MODEL") { Description = ModelZoo.ArgumentHelp };
         var inputs = new Option<string[]>("--input", "-i")
         {
             Description = "An input as NAME=FILE.npy, or FILE.npy for the next input in model order (repeat for each input). "
                 + "Without any, seeded random inputs of the declared shapes (unknown dims = 1) are used",
+            HelpName = "NAME=FILE.npy|FILE.npy",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
-        var outputDir = new Option<string>("--output-dir", "-o") { Description = $"Folder for the outputs (default ./{DefaultOutputDir})" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random inputs made when no --input is given", DefaultValueFactory = _ => 0 };
+        var outputDir = new Option<string>("--output-dir", "-o") { HelpName = "DIR", Description = $"Folder for the outputs (default ./{DefaultOutputDir})" };
+        var seed = new Option<int>("--seed") { HelpName = "N", Description = "Seed of the random inputs made when no --input is given", DefaultValueFactory = _ => 0 };
         var cmd = new Command("run", "Run a model once and write its outputs as .npy files") { model, inputs, outputDir, seed };
         cmd.SetAction(p => Execute(p.GetValue(model)!, p.GetValue(inputs) ?? [], p.GetValue(outputDir), p.GetValue(seed), ctx));
         return cmd;

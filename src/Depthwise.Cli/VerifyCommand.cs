@@ -18,9 +18,9 @@ internal static class VerifyCommand
             Description = "An ONNX test case folder (model.onnx + test_data_set_*), or a folder of such folders (searched one level deep)",
             Arity = ArgumentArity.OneOrMore,
         };
-        var json = new Option<string>("--json") { Description = "Also write every case's result to this JSON file" };
-        var rtol = new Option<double>("--rtol") { Description = "Relative tolerance for float outputs", DefaultValueFactory = _ => OnnxTestCase.DefaultRtol };
-        var atol = new Option<double>("--atol") { Description = "Absolute tolerance for float outputs", DefaultValueFactory = _ => OnnxTestCase.DefaultAtol };
+        var json = new Option<string>("--json") { HelpName = "FILE", Description = "Also write every case's result to this JSON file" };
+        var rtol = new Option<double>("--rtol") { HelpName = "R", Description = "Relative tolerance for float outputs", DefaultValueFactory = _ => OnnxTestCase.DefaultRtol };
+        var atol = new Option<double>("--atol") { HelpName = "A", Description = "Absolute tolerance for float outputs", DefaultValueFactory = _ => OnnxTestCase.DefaultAtol };
         var cmd = new Command("verify", "Run ONNX test cases and compare the outputs with the expected ones") { dirs, json, rtol, atol };
         cmd.SetAction(p => Execute(p.GetValue(dirs) ?? [], p.GetValue(json), p.GetValue(rtol), p.GetValue(atol), ctx));
         return cmd;
