@@ -205,6 +205,8 @@ public class PadOpTests
         var y = new OnnxOneNodeModel("Pad", 7).Input(x).Attr("pads", [0L, 1, 1, 2]).Attr("value", 0.25f).Run();
         Assert.Equal(new Shape(2, 5), y.Shape);
         Assert.Equal([0.25f, 1, 2, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f], y.ToArray<float>());
+        var ints = new OnnxOneNodeModel("Pad", 9).Input(Tensor.FromArray(new Shape(2), new[] { 1, 2 })).Attr("pads", [1L, 0]).Attr("value", 3f).Run();
+        Assert.Equal([3, 1, 2], ints.ToArray<int>());
         var r = new OnnxOneNodeModel("Pad", 10).Input(x).Attr("pads", [0L, 2, 0, 0]).Attr("mode", "reflect").Run();
         Assert.Equal([1, 2, 1, 2], r.ToArray<float>());
     }

@@ -16,7 +16,17 @@ internal static partial class OnnxOpTable
             float value = n.Float("value", 0f);
             n.Inputs.RemoveRange(1, n.Inputs.Count - 1);
             n.SetConstantInput(1, Tensor.FromArray(new Shape(pads.Length), pads));
-            if (value != 0) n.SetConstantInput(2, Tensor.Scalar(value));
+            // The IR wants constant_value in the data's type; the attribute is always float.
+            if (value != 0) n.SetConstantInput(2, (n.Input(0)?.DataType ?? DataType.Undefined) switch
+            {
+                DataType.Float16 => Tensor.Scalar((Half)value),
+                DataType.Int32 => Tensor.Scalar(int.CreateSaturating(value)),
+                DataType.Int64 => Tensor.Scalar(long.CreateSaturating(value)),
+                DataType.Int8 => Tensor.Scalar(sbyte.CreateSaturating(value)),
+                DataType.UInt8 => Tensor.Scalar(byte.CreateSaturating(value)),
+                DataType.Bool => Tensor.Scalar(value != 0),
+                _ => Tensor.Scalar(value),
+            });
             return op;
         });
         Row(rows, "Pad", 11, n => new PadOp { Mode = PadModeOf(n) });
