@@ -21,6 +21,7 @@ internal static partial class OnnxOpTable
         AddNeuralNetRows(rows);
         AddTensorRows(rows);
         AddReductionRows(rows);
+        AddResizeRows(rows);
         ByName = rows.GroupBy(r => (r.Domain, r.OpType))
             .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.SinceVersion).ToArray());
         ByClass = new Dictionary<Type, OnnxOpRow>();
@@ -59,4 +60,5 @@ internal static partial class OnnxOpTable
     static partial void AddNeuralNetRows(List<OnnxOpRow> rows);
     static partial void AddTensorRows(List<OnnxOpRow> rows);
     static partial void AddReductionRows(List<OnnxOpRow> rows);
+    static partial void AddResizeRows(List<OnnxOpRow> rows);
 }
