@@ -210,15 +210,15 @@ public sealed class SpatialWindow
 
     private static SpatialWindow Normalized(int rank, ReadOnlySpan<int> input, ReadOnlySpan<int> kernel, int[]? strides, int[]? dilations)
     {
-        int[] In = [1, 1, 1], Out = [1, 1, 1], K = [1, 1, 1], S = [1, 1, 1], D = [1, 1, 1];
+        int[] sizes = [1, 1, 1], kernelSizes = [1, 1, 1], strideSizes = [1, 1, 1], dilationSizes = [1, 1, 1];
         int lead = 3 - rank;
         for (int i = 0; i < rank; i++)
         {
-            In[lead + i] = input[i];
-            K[lead + i] = kernel[i];
-            if (strides is not null) S[lead + i] = strides[i];
-            if (dilations is not null) D[lead + i] = dilations[i];
+            sizes[lead + i] = input[i];
+            kernelSizes[lead + i] = kernel[i];
+            if (strides is not null) strideSizes[lead + i] = strides[i];
+            if (dilations is not null) dilationSizes[lead + i] = dilations[i];
         }
-        return new SpatialWindow(rank, In, Out, K, S, D, new int[3], new int[3]);
+        return new SpatialWindow(rank, sizes, [1, 1, 1], kernelSizes, strideSizes, dilationSizes, new int[3], new int[3]);
     }
 }
