@@ -196,6 +196,6 @@ public static class OnnxExporter
     private static void CheckNotQuantized(Value v)
     {
         if (v.Quant is not null || v.Constant?.Quant is not null)
-            throw new ModelFormatException("values with quantization parameters cannot be exported to ONNX yet", location: v.Name);
+            throw new ModelFormatException($"value '{v.Name}' has quantization parameters, which cannot be exported to ONNX yet", location: v.Name);
     }
 }
