@@ -122,12 +122,21 @@ public static class OnnxImporter
 
         if (gp.SparseInitializer.Count > 0) throw new ModelFormatException("sparse initializers are not supported", source, "graph.sparse_initializer");
         var initNames = new HashSet<string>(StringComparer.Ordinal);
+        // Initializers of an element type Depthwise lacks (double, string...) are an error only if something reads them.
+        var unusable = new Dictionary<string, ModelFormatException>(StringComparer.Ordinal);
         for (int i = 0; i < gp.Initializer.Count; i++)
         {
             var t = gp.Initializer[i];
+            string where = $"initializer '{t.Name}'";
             if (string.IsNullOrEmpty(t.Name)) throw new ModelFormatException($"initializer #{i} has no name", source, "graph.initializer");
-            if (!initNames.Add(t.Name)) throw new ModelFormatException($"initializer '{t.Name}' is defined twice", source, $"initializer '{t.Name}'");
-            graph.AddConstant(t.Name, OnnxTensors.FromProto(t, source, $"initializer '{t.Name}'", baseDirectory));
+            if (!initNames.Add(t.Name)) throw new ModelFormatException($"initializer '{t.Name}' is defined twice", source, where);
+            if (!OnnxTensors.IsSupported(t.DataType))
+            {
+                try { OnnxTensors.ToDataType(t.DataType, source, where); }
+                catch (ModelFormatException e) { unusable[t.Name] = e; }
+                continue;
+            }
+            graph.AddConstant(t.Name, OnnxTensors.FromProto(t, source, where, baseDirectory));
         }
 
         var inputNames = new HashSet<string>(StringComparer.Ordinal);
@@ -144,7 +153,11 @@ public static class OnnxImporter
         }
 
         for (int index = 0; index < gp.Node.Count; index++)
+        {
+            foreach (var inName in gp.Node[index].Input)
+                if (unusable.TryGetValue(inName, out var e)) throw e;
             AddNode(graph, gp.Node[index], index, opsets, initNames, inputNames, source);
+        }
 
         // value_info only annotates values the nodes use or produce; entries for unknown names are ignored.
         foreach (var vi in gp.ValueInfo)
@@ -160,6 +173,7 @@ public static class OnnxImporter
         {
             var vi = gp.Output[i];
             if (string.IsNullOrEmpty(vi.Name)) throw new ModelFormatException($"graph output #{i} has no name", source, "graph.output");
+            if (unusable.TryGetValue(vi.Name, out var ue)) throw ue;
             var v = graph.FindValue(vi.Name) ?? throw new ModelFormatException($"graph output '{vi.Name}' is not defined by any node, input or initializer", source, $"output '{vi.Name}'");
             if (vi.Type is not null)
             {

@@ -26,6 +26,10 @@ internal static class OnnxTensors
             file, location),
     };
 
+    /// <summary>True when <paramref name="onnxType"/> maps to a Depthwise <see cref="DataType"/>.</summary>
+    public static bool IsSupported(int onnxType) => onnxType is (int)DataType.Float32 or (int)DataType.UInt8 or (int)DataType.Int8
+        or (int)DataType.Int32 or (int)DataType.Int64 or (int)DataType.Bool or (int)DataType.Float16;
+
     public static int ToOnnxType(DataType type) => (int)type;
 
     /// <summary>Reads a tensor. <paramref name="baseDirectory"/> resolves external data (null: external data is refused).</summary>

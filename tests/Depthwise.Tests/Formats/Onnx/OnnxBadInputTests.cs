@@ -178,6 +178,26 @@ public sealed class OnnxBadInputTests : IDisposable
     }
 
     [Fact]
+    public void MalformedPackedFieldsFailWithAFormatError()
+    {
+        var valid = AddReluReshape().ToByteArray();
+        byte[][] tensors =
+        [
+            [0x08, 0x01, 0x10, 0x01, 0x42, 0x01, (byte)'z', 0x22, 0x06, 0, 0, 0x80, 0x3F, 0, 0],   // float_data: 6 bytes
+            [0x08, 0x01, 0x10, 0x07, 0x42, 0x01, (byte)'z', 0x3A, 0x02, 0xFF, 0xFF],               // int64_data: unfinished varint
+            [0x0A, 0x03, 0xFF, 0xFF, 0xFF, 0x10, 0x01, 0x42, 0x01, (byte)'z'],                   // dims: unfinished varint
+            [0x08, 0x01, 0x10, 0x01, 0x42, 0x01, (byte)'z', 0x4F],                                // a field with wire type 7
+        ];
+        foreach (var tensor in tensors)
+        {
+            byte[] graph = [0x2A, .. Varint((ulong)tensor.Length), .. tensor];
+            byte[] model = [.. valid, 0x3A, .. Varint((ulong)graph.Length), .. graph];
+            var e = Assert.ThrowsAny<DepthwiseException>(() => OnnxImporter.Import(model, "packed.onnx"));
+            Assert.Contains("packed.onnx", e.Message);
+        }
+    }
+
+    [Fact]
     public void DeeplyNestedMessagesFailWithAFormatError()
     {
         // Attribute graphs nested far beyond protobuf's recursion limit.

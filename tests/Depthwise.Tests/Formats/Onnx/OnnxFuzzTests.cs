@@ -21,6 +21,7 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
     /// <summary>Random seed (DEPTHWISE_FUZZ_SEED overrides it).</summary>
     private static readonly int RandomSeed = int.TryParse(Environment.GetEnvironmentVariable("DEPTHWISE_FUZZ_SEED"), out int s) ? s : 20240611;
     private const long MaxRunBytes = 16 << 20;
+    private const long MaxRunMacs = 50_000_000;
 
     private static readonly string[] NodeTestSeeds = ["test_conv_with_strides_padding", "test_add_bcast", "test_relu", "test_reshape_negative_dim"];
 
@@ -125,10 +126,12 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
 
     private enum Outcome { RejectedAtLoad, RejectedAtSession, RejectedAtRun, Ran, SkippedLargeRun }
 
-    private static Outcome Exercise(byte[] bytes)
+    private static Outcome Exercise(byte[] bytes) => Exercise(() => OnnxImporter.Import(bytes, "mutant"));
+
+    private static Outcome Exercise(Func<Graph.Graph> load)
     {
         Graph.Graph g;
-        try { g = OnnxImporter.Import(bytes, "mutant"); }
+        try { g = load(); }
         catch (DepthwiseException) { return Outcome.RejectedAtLoad; }
         catch (FileNotFoundException) { return Outcome.RejectedAtLoad; }
 
@@ -145,7 +148,7 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
             var plan = session.GetPlan(shapes);
             long outBytes = 0;
             for (int i = 0; i < plan.OutputShapes.Count; i++) outBytes += (long)plan.OutputShapes[i].ElementCount * DataTypes.SizeOf(plan.OutputTypes[i]);
-            if (plan.ArenaBytes + outBytes > MaxRunBytes) return Outcome.SkippedLargeRun;
+            if (plan.ArenaBytes + outBytes > MaxRunBytes || plan.TotalMacs > MaxRunMacs) return Outcome.SkippedLargeRun;
             var inputs = shapes.Select((s, i) => Tensor.Zeros(session.Inputs[i].DataType, s)).ToArray();
             session.Run(inputs);
             return Outcome.Ran;
@@ -189,6 +192,51 @@ public sealed class OnnxFuzzTests(ITestOutputHelper output)
         }
         output.WriteLine($"{total} mutants in {sw.ElapsedMilliseconds} ms: " + string.Join(", ", counts.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+    }
+
+    [Fact]
+    public void MutatedModelsWithExternalDataLoadFromFilesOrFailWithTypedErrors()
+    {
+        // Mutants are written next to their external data file and loaded by path, so mutated locations, offsets and
+        // lengths reach the file system (inside a scratch folder, with a decoy file one level up).
+        var root = Directory.CreateTempSubdirectory("dw-onnx-fuzz-");
+        try
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(root.FullName, "model"));
+            File.WriteAllBytes(Path.Combine(root.FullName, "decoy.bin"), new byte[64]);
+            var m = OnnxModels.AddReluReshape();
+            var b = m.Graph.Initializer[0];
+            var raw = b.RawData.ToByteArray();
+            b.ClearRawData();
+            b.DataLocation = Depthwise.Formats.Onnx.Proto.TensorProto.Types.DataLocation.External;
+            b.ExternalData.Add(new Depthwise.Formats.Onnx.Proto.StringStringEntryProto { Key = "location", Value = "w.bin" });
+            b.ExternalData.Add(new Depthwise.Formats.Onnx.Proto.StringStringEntryProto { Key = "offset", Value = "4" });
+            b.ExternalData.Add(new Depthwise.Formats.Onnx.Proto.StringStringEntryProto { Key = "length", Value = "16" });
+            File.WriteAllBytes(Path.Combine(dir.FullName, "w.bin"), [0, 0, 0, 0, .. raw, 9, 9]);
+            var seed = m.ToByteArray();
+            var path = Path.Combine(dir.FullName, "model.onnx");
+            File.WriteAllBytes(path, seed);
+            Assert.Equal(OnnxModels.AddReluReshapeReference([1, 2, 3, 4]),
+                new InferenceSession(OnnxImporter.Import(path)).Run(Tensor.FromArray(new Shape(1, 4), new float[] { 1, 2, 3, 4 }))[0].ToArray<float>());
+
+            var rnd = new Random(RandomSeed + 1);
+            var failures = new List<string>();
+            var counts = new Dictionary<Outcome, int>();
+            for (int i = 0; i < MutantsPerSeed / 2; i++)
+            {
+                var mutant = Mutate(seed, rnd, out var how);
+                File.WriteAllBytes(path, mutant);
+                try
+                {
+                    var o = Exercise(() => InferenceSession.Load(path).Graph);
+                    counts[o] = counts.GetValueOrDefault(o) + 1;
+                }
+                catch (Exception e) { failures.Add($"#{i} ({how}): {e.GetType().Name}: {e.Message}\n{e.StackTrace}"); }
+            }
+            output.WriteLine(string.Join(", ", counts.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures.Take(10)));
+        }
+        finally { root.Delete(true); }
     }
 
     [Fact]

@@ -242,6 +242,23 @@ public sealed class OnnxImporterTests : IDisposable
     }
 
     [Fact]
+    public void InitializersOfUnsupportedTypesFailOnlyWhenUsed()
+    {
+        var m = AddReluReshape();
+        var d = new TensorProto { Name = "unused_double", DataType = F64 };
+        d.Dims.Add(1);
+        d.DoubleData.Add(1.5);
+        m.Graph.Initializer.Add(d);
+        Assert.Null(OnnxImporter.Import(m.ToByteArray()).FindValue("unused_double"));
+
+        m.Graph.Node[1].Input.Add("unused_double");
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray(), "d.onnx"));
+        Assert.Contains("initializer 'unused_double'", e.Message);
+        Assert.Contains("DOUBLE", e.Message);
+        Assert.Equal("d.onnx", e.File);
+    }
+
+    [Fact]
     public void TypedDataFieldsAreReadAndCountsChecked()
     {
         var m = AddReluReshape();
