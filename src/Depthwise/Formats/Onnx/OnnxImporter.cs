@@ -105,17 +105,16 @@ public static class OnnxImporter
             throw new ModelFormatException("not an ONNX model: no graph (is this an ONNX file?)", source, "graph");
         var opsets = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var o in model.OpsetImport) opsets[OnnxOpTable.NormalizeDomain(o.Domain)] = o.Version;
-        if (!opsets.TryGetValue("", out long opset))
-        {
-            if (model.OpsetImport.Count == 0) opset = MinOpset;   // IR version 2 models predate opset_import
-            else throw new ModelFormatException("the model does not import the default ONNX opset", source, "opset_import");
-        }
-        if (opset < MinOpset || opset > MaxOpset)
+        if (model.OpsetImport.Count == 0)
+            throw new ModelFormatException("the model imports no opset (opset_import is empty; every model from IR version 3 on names one)", source, "opset_import");
+        // A model that only imports other domains (e.g. ai.onnx.preview.training) is fine until a node needs the default one.
+        bool hasDefault = opsets.TryGetValue("", out long opset);
+        if (hasDefault && (opset < MinOpset || opset > MaxOpset))
             throw new ModelFormatException($"default-domain opset {opset} is not supported (supported: {MinOpset}..{MaxOpset})", source, "opset_import");
 
         var gp = model.Graph;
         var graph = new Graph.Graph(string.IsNullOrEmpty(gp.Name) ? "graph" : gp.Name);
-        graph.Metadata["onnx.opset"] = opset.ToString(CultureInfo.InvariantCulture);
+        if (hasDefault) graph.Metadata["onnx.opset"] = opset.ToString(CultureInfo.InvariantCulture);
         if (model.HasProducerName) graph.Metadata["producer"] = model.ProducerName + (model.HasProducerVersion ? " " + model.ProducerVersion : "");
         foreach (var kv in model.MetadataProps)
             if (kv.Key != "onnx.opset" && kv.Key != "producer") graph.Metadata[kv.Key] = kv.Value;
@@ -123,7 +122,7 @@ public static class OnnxImporter
         if (gp.SparseInitializer.Count > 0) throw new ModelFormatException("sparse initializers are not supported", source, "graph.sparse_initializer");
         var initNames = new HashSet<string>(StringComparer.Ordinal);
         // Initializers of an element type Depthwise lacks (double, string...) are an error only if something reads them.
-        var unusable = new Dictionary<string, ModelFormatException>(StringComparer.Ordinal);
+        var unusable = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < gp.Initializer.Count; i++)
         {
             var t = gp.Initializer[i];
@@ -132,8 +131,7 @@ public static class OnnxImporter
             if (!initNames.Add(t.Name)) throw new ModelFormatException($"initializer '{t.Name}' is defined twice", source, where);
             if (!OnnxTensors.IsSupported(t.DataType))
             {
-                try { OnnxTensors.ToDataType(t.DataType, source, where); }
-                catch (ModelFormatException e) { unusable[t.Name] = e; }
+                unusable[t.Name] = t.DataType;
                 continue;
             }
             graph.AddConstant(t.Name, OnnxTensors.FromProto(t, source, where, baseDirectory));
@@ -153,11 +151,7 @@ public static class OnnxImporter
         }
 
         for (int index = 0; index < gp.Node.Count; index++)
-        {
-            foreach (var inName in gp.Node[index].Input)
-                if (unusable.TryGetValue(inName, out var e)) throw e;
-            AddNode(graph, gp.Node[index], index, opsets, initNames, inputNames, source);
-        }
+            AddNode(graph, gp.Node[index], index, opsets, initNames, inputNames, unusable, source);
 
         // value_info only annotates values the nodes use or produce; entries for unknown names are ignored.
         foreach (var vi in gp.ValueInfo)
@@ -173,7 +167,7 @@ public static class OnnxImporter
         {
             var vi = gp.Output[i];
             if (string.IsNullOrEmpty(vi.Name)) throw new ModelFormatException($"graph output #{i} has no name", source, "graph.output");
-            if (unusable.TryGetValue(vi.Name, out var ue)) throw ue;
+            if (unusable.TryGetValue(vi.Name, out int utype)) throw UnsupportedInitializer(vi.Name, utype, source, $"output '{vi.Name}'");
             var v = graph.FindValue(vi.Name) ?? throw new ModelFormatException($"graph output '{vi.Name}' is not defined by any node, input or initializer", source, $"output '{vi.Name}'");
             if (vi.Type is not null)
             {
@@ -188,16 +182,21 @@ public static class OnnxImporter
         return graph;
     }
 
+    private static ModelFormatException UnsupportedInitializer(string name, int onnxType, string? source, string where) =>
+        new($"initializer '{name}' has element type {OnnxTensors.TypeName(onnxType)}, which is not supported ({OnnxTensors.SupportedList})", source, where);
+
     private static void AddNode(Graph.Graph graph, NodeProto np, int index, Dictionary<string, long> opsets,
-        HashSet<string> initNames, HashSet<string> inputNames, string? source)
+        HashSet<string> initNames, HashSet<string> inputNames, Dictionary<string, int> unusable, string? source)
     {
         string name = string.IsNullOrEmpty(np.Name) ? $"{(string.IsNullOrEmpty(np.OpType) ? "node" : np.OpType)}_{index}" : np.Name;
         string where = $"node '{name}' ({np.OpType})";
         if (string.IsNullOrEmpty(np.OpType)) throw new ModelFormatException($"node #{index} has no op_type", source, where);
+        foreach (var inName in np.Input)
+            if (unusable.TryGetValue(inName, out int type)) throw UnsupportedInitializer(inName, type, source, where);
         string domain = OnnxOpTable.NormalizeDomain(np.Domain);
         long nodeOpset = opsets.GetValueOrDefault(domain, -1);
         if (nodeOpset < 0)
-            throw new ModelFormatException($"domain '{np.Domain}' is used but not imported in opset_import", source, where);
+            throw new ModelFormatException($"domain '{(domain.Length == 0 ? "ai.onnx" : np.Domain)}' is used but not imported in opset_import", source, where);
 
         // Check the outputs before the row runs, so every naming problem is reported with the file and node.
         var outNames = new string[np.Output.Count];
@@ -240,7 +239,14 @@ public static class OnnxImporter
         if (tt is null)
         {
             if (vi.Type is null) return (DataType.Undefined, null);
-            throw new ModelFormatException("only tensor types are supported (not sequences, maps, optionals or sparse tensors)", source, where);
+            throw new ModelFormatException($"{vi.Type.ValueCase switch
+            {
+                TypeProto.ValueOneofCase.SequenceType => "a sequence",
+                TypeProto.ValueOneofCase.MapType => "a map",
+                TypeProto.ValueOneofCase.OptionalType => "an optional",
+                TypeProto.ValueOneofCase.SparseTensorType => "a sparse tensor",
+                _ => "a non-tensor",
+            }} type is not supported (only tensors are)", source, where);
         }
         var type = tt.HasElemType && tt.ElemType != 0 ? OnnxTensors.ToDataType(tt.ElemType, source, where) : DataType.Undefined;
         if (tt.Shape is null) return (type, null);

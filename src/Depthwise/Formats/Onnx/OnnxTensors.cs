@@ -21,10 +21,17 @@ internal static class OnnxTensors
         (int)TensorProto.Types.DataType.Int64 => DataType.Int64,
         (int)TensorProto.Types.DataType.Bool => DataType.Bool,
         (int)TensorProto.Types.DataType.Float16 => DataType.Float16,
-        _ => throw new ModelFormatException(
-            $"element type {(Enum.IsDefined(typeof(TensorProto.Types.DataType), onnxType) ? ((TensorProto.Types.DataType)onnxType).ToString().ToUpperInvariant() : onnxType.ToString(System.Globalization.CultureInfo.InvariantCulture))} is not supported (supported: float32, float16, int8, uint8, int32, int64, bool)",
-            file, location),
+        _ => throw new ModelFormatException($"element type {TypeName(onnxType)} is not supported ({SupportedList})", file, location),
     };
+
+    /// <summary>The supported element types, for messages.</summary>
+    public const string SupportedList = "supported: float32, float16, int8, uint8, int32, int64, bool";
+
+    /// <summary>The ONNX name of an element type number (e.g. DOUBLE), or the number when it names none.</summary>
+    public static string TypeName(int onnxType) =>
+        Enum.IsDefined(typeof(TensorProto.Types.DataType), onnxType)
+            ? ((TensorProto.Types.DataType)onnxType).ToString().ToUpperInvariant()
+            : onnxType.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>True when <paramref name="onnxType"/> maps to a Depthwise <see cref="DataType"/>.</summary>
     public static bool IsSupported(int onnxType) => onnxType is (int)DataType.Float32 or (int)DataType.UInt8 or (int)DataType.Int8

@@ -38,7 +38,8 @@ public sealed class OnnxBadInputTests : IDisposable
         var bytes = AddReluReshape().ToByteArray();
         for (int len = 0; len < bytes.Length; len++)
         {
-            var e = Assert.ThrowsAny<DepthwiseException>(() => OnnxImporter.Import(bytes.AsMemory(0, len), "cut.onnx"));
+            var e = Record.Exception(() => OnnxImporter.Import(bytes.AsMemory(0, len), "cut.onnx"));
+            Assert.True(e is DepthwiseException, $"cut at {len} of {bytes.Length}: {e}");
             Assert.Contains("cut.onnx", e.Message);
         }
         // Cut inside the graph's length-delimited field: the parser itself notices.

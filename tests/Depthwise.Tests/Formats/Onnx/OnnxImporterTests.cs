@@ -234,7 +234,24 @@ public sealed class OnnxImporterTests : IDisposable
 
         m = AddReluReshape();
         m.Graph.Node[1].Domain = "com.example";
-        Assert.Contains("com.example", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray())).Message);
+        var e2 = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray()));
+        Assert.Contains("'com.example' is used but not imported", e2.Message);
+
+        m = AddReluReshape();
+        m.OpsetImport[0].Domain = "com.example";   // the default domain is not imported at all
+        e2 = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray()));
+        Assert.Contains("node 'add' (Add)", e2.Message);
+        Assert.Contains("'ai.onnx' is used but not imported", e2.Message);
+
+        m = AddReluReshape();
+        m.Graph.Input[0].Type = new TypeProto { SequenceType = new TypeProto.Types.Sequence() };
+        e2 = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray()));
+        Assert.Contains("input 'x'", e2.Message);
+        Assert.Contains("sequence type is not supported", e2.Message);
+
+        m = AddReluReshape();
+        m.OpsetImport.Clear();
+        Assert.Contains("imports no opset", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray())).Message);
 
         m = AddReluReshape();
         m.OpsetImport[0].Version = 99;
@@ -255,6 +272,7 @@ public sealed class OnnxImporterTests : IDisposable
         var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray(), "d.onnx"));
         Assert.Contains("initializer 'unused_double'", e.Message);
         Assert.Contains("DOUBLE", e.Message);
+        Assert.Contains("node 'relu' (Relu)", e.Message);
         Assert.Equal("d.onnx", e.File);
     }
 
