@@ -86,7 +86,6 @@ public static class OnnxExporter
         }
 
         var domains = new SortedSet<string>(StringComparer.Ordinal);
-        var producedByNodes = new HashSet<Value>();
         foreach (var node in order)
         {
             var row = findExport(node.Op.GetType());
@@ -104,7 +103,6 @@ public static class OnnxExporter
             {
                 CheckNotQuantized(v);
                 np.Output.Add(v.Name);
-                producedByNodes.Add(v);
             }
             var e = new OnnxExportNode(np, (stem, t) => { var name = FreshName(stem); AddInitializer(name, t); return name; }, FreshName);
             row.Export(node.Op, e);
