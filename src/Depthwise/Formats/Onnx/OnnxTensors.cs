@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Depthwise.Formats.Onnx.Proto;
 using Depthwise.Tensors;
@@ -20,10 +21,21 @@ internal static class OnnxTensors
         (int)TensorProto.Types.DataType.Int64 => DataType.Int64,
         (int)TensorProto.Types.DataType.Bool => DataType.Bool,
         (int)TensorProto.Types.DataType.Float16 => DataType.Float16,
-        _ => throw new ModelFormatException(
-            $"element type {(Enum.IsDefined(typeof(TensorProto.Types.DataType), onnxType) ? ((TensorProto.Types.DataType)onnxType).ToString().ToUpperInvariant() : onnxType.ToString(System.Globalization.CultureInfo.InvariantCulture))} is not supported (supported: float32, float16, int8, uint8, int32, int64, bool)",
-            file, location),
+        _ => throw new ModelFormatException($"element type {TypeName(onnxType)} is not supported ({SupportedList})", file, location),
     };
+
+    /// <summary>The supported element types, for messages.</summary>
+    public const string SupportedList = "supported: float32, float16, int8, uint8, int32, int64, bool";
+
+    /// <summary>The ONNX name of an element type number (e.g. DOUBLE), or the number when it names none.</summary>
+    public static string TypeName(int onnxType) =>
+        Enum.IsDefined(typeof(TensorProto.Types.DataType), onnxType)
+            ? ((TensorProto.Types.DataType)onnxType).ToString().ToUpperInvariant()
+            : onnxType.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>True when <paramref name="onnxType"/> maps to a Depthwise <see cref="DataType"/>.</summary>
+    public static bool IsSupported(int onnxType) => onnxType is (int)DataType.Float32 or (int)DataType.UInt8 or (int)DataType.Int8
+        or (int)DataType.Int32 or (int)DataType.Int64 or (int)DataType.Bool or (int)DataType.Float16;
 
     public static int ToOnnxType(DataType type) => (int)type;
 
@@ -47,28 +59,42 @@ internal static class OnnxTensors
                 throw new ModelFormatException($"raw_data holds {p.RawData.Length} bytes; {DataTypes.Name(type)}{shape} needs {bytes}", file, location);
             return new Tensor(type, shape, p.RawData.ToByteArray());
         }
-        var t = Tensor.Zeros(type, shape);
         int n = shape.ElementCount;
+        // Check the counts before allocating: the dims may claim far more elements than the file holds.
+        CheckCount(type switch
+        {
+            DataType.Float32 => p.FloatData.Count,
+            DataType.Int64 => p.Int64Data.Count,
+            _ => p.Int32Data.Count,
+        }, n, type switch { DataType.Float32 => "float_data", DataType.Int64 => "int64_data", _ => "int32_data" }, file, location);
+        var t = Tensor.Zeros(type, shape);
         switch (type)
         {
             case DataType.Float32:
-                CheckCount(p.FloatData.Count, n, "float_data", file, location);
-                for (int i = 0; i < n; i++) t.AsSpan<float>()[i] = p.FloatData[i];
+                {
+                    var d = t.AsSpan<float>();
+                    for (int i = 0; i < n; i++) d[i] = p.FloatData[i];
+                }
                 break;
             case DataType.Int64:
-                CheckCount(p.Int64Data.Count, n, "int64_data", file, location);
-                for (int i = 0; i < n; i++) t.AsSpan<long>()[i] = p.Int64Data[i];
+                {
+                    var d = t.AsSpan<long>();
+                    for (int i = 0; i < n; i++) d[i] = p.Int64Data[i];
+                }
                 break;
             case DataType.Int32:
-                CheckCount(p.Int32Data.Count, n, "int32_data", file, location);
-                for (int i = 0; i < n; i++) t.AsSpan<int>()[i] = p.Int32Data[i];
+                {
+                    var d = t.AsSpan<int>();
+                    for (int i = 0; i < n; i++) d[i] = p.Int32Data[i];
+                }
                 break;
-            case DataType.UInt8 or DataType.Int8 or DataType.Bool:
-                CheckCount(p.Int32Data.Count, n, "int32_data", file, location);
+            case DataType.Bool:
+                for (int i = 0; i < n; i++) t.Bytes.Span[i] = p.Int32Data[i] != 0 ? (byte)1 : (byte)0;
+                break;
+            case DataType.UInt8 or DataType.Int8:
                 for (int i = 0; i < n; i++) t.Bytes.Span[i] = (byte)p.Int32Data[i];
                 break;
             case DataType.Float16:
-                CheckCount(p.Int32Data.Count, n, "int32_data", file, location);
                 var h = MemoryMarshal.Cast<byte, ushort>(t.Bytes.Span);
                 for (int i = 0; i < n; i++) h[i] = (ushort)p.Int32Data[i];
                 break;
@@ -99,31 +125,57 @@ internal static class OnnxTensors
             {
                 case "location": path = kv.Value; break;
                 case "offset":
-                    if (!long.TryParse(kv.Value, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0)
+                    if (!long.TryParse(kv.Value, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
                         throw new ModelFormatException($"bad external data offset '{kv.Value}'", file, location);
                     break;
                 case "length":
-                    if (!long.TryParse(kv.Value, System.Globalization.CultureInfo.InvariantCulture, out length) || length < 0)
+                    if (!long.TryParse(kv.Value, NumberStyles.None, CultureInfo.InvariantCulture, out length))
                         throw new ModelFormatException($"bad external data length '{kv.Value}'", file, location);
                     break;
             }
         }
-        if (path is null) throw new ModelFormatException("external data without a location", file, location);
+        if (string.IsNullOrEmpty(path)) throw new ModelFormatException("external data without a location", file, location);
         if (baseDirectory is null) throw new ModelFormatException($"external data '{path}' cannot be resolved for a model loaded from memory; load it from its file", file, location);
-        if (Path.IsPathRooted(path) || path.Split('/', '\\').Contains(".."))
-            throw new ModelFormatException($"external data location '{path}' must be a relative path inside the model's folder", file, location);
         if (length >= 0 && length != bytes)
             throw new ModelFormatException($"external data length {length} does not match the {bytes} bytes the dims need", file, location);
         if (bytes > MaxTensorBytes) throw new ModelFormatException($"tensor of {bytes} bytes is too large", file, location);
-        string full = Path.Combine(baseDirectory, path);
-        var fi = new FileInfo(full);
-        if (!fi.Exists) throw new ModelFormatException($"external data file '{full}' does not exist", file, location);
-        if (offset + bytes > fi.Length)
+        string full = ResolveInside(baseDirectory, path, file, location);
+        FileInfo fi = new(full);
+        if (!fi.Exists) throw new ModelFormatException($"external data file '{path}' does not exist (looked for {full})", file, location);
+        if (offset > fi.Length || bytes > fi.Length - offset)
             throw new ModelFormatException($"external data '{path}' has {fi.Length} bytes; the tensor needs {bytes} at offset {offset}", file, location);
         var data = new byte[bytes];
-        using var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
-        fs.Seek(offset, SeekOrigin.Begin);
-        fs.ReadExactly(data);
+        if (bytes == 0) return data;
+        try
+        {
+            using var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+            fs.Seek(offset, SeekOrigin.Begin);
+            fs.ReadExactly(data);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException($"cannot read external data '{path}': {e.Message}", file, location, e);
+        }
         return data;
+    }
+
+    /// <summary>The full path of an external data file, which must lie inside the model's folder (no absolute paths, no "..").</summary>
+    private static string ResolveInside(string baseDirectory, string path, string? file, string location)
+    {
+        var bad = new ModelFormatException($"external data location '{path}' must be a relative path inside the model's folder", file, location);
+        if (path.Contains('\0', StringComparison.Ordinal) || Path.IsPathRooted(path) || path.Split('/', '\\').Contains("..")) throw bad;
+        string root, full;
+        try
+        {
+            root = Path.GetFullPath(baseDirectory);
+            full = Path.GetFullPath(Path.Combine(root, path));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw bad;
+        }
+        if (!root.EndsWith(Path.DirectorySeparatorChar)) root += Path.DirectorySeparatorChar;
+        if (!full.StartsWith(root, StringComparison.Ordinal)) throw bad;
+        return full;
     }
 }
