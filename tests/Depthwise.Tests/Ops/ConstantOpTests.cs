@@ -45,9 +45,9 @@ public class ConstantOpTests
     public void RejectsStringsSparseValuesAndAmbiguity()
     {
         Assert.Throws<UnsupportedOperatorException>(() => Run("Constant", 13, [], 1, n =>
-            n.Attribute.Add(new Formats.Onnx.Proto.AttributeProto { Name = "value_string", Type = Formats.Onnx.Proto.AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8("a") })));
+            n.Attribute.Add(new global::Depthwise.Formats.Onnx.Proto.AttributeProto { Name = "value_string", Type = global::Depthwise.Formats.Onnx.Proto.AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8("a") })));
         Assert.Throws<UnsupportedOperatorException>(() => Run("Constant", 13, [], 1, n =>
-            n.Attribute.Add(new Formats.Onnx.Proto.AttributeProto { Name = "sparse_value", Type = Formats.Onnx.Proto.AttributeProto.Types.AttributeType.SparseTensor })));
+            n.Attribute.Add(new global::Depthwise.Formats.Onnx.Proto.AttributeProto { Name = "sparse_value", Type = global::Depthwise.Formats.Onnx.Proto.AttributeProto.Types.AttributeType.SparseTensor })));
         Assert.Throws<ModelFormatException>(() => Run("Constant", 13, [], 1, n => { n.Attribute.Add(Int("value_int", 1)); n.Attribute.Add(Float("value_float", 1)); }));
         Assert.Throws<ModelFormatException>(() => Run("Constant", 13, [], 1));
     }
