@@ -8,14 +8,19 @@ namespace Depthwise.Formats.Onnx;
 
 /// <summary>
 /// Reads an ONNX model into the graph IR. Translates only: every node goes through its row in <see cref="OnnxOpTable"/>;
-/// nothing is computed here. Supports opsets 7 to <see cref="MaxOpset"/>, initializers (inline and external data),
+/// nothing is computed here. Supports opsets up to <see cref="MaxOpset"/> (from opset 7 for every operator in our list, and
+/// older where the operator's semantics did not change: each row declares the first opset it covers), initializers (inline and external data),
 /// value_info, symbolic (dynamic) dimensions, IR 3 models that list initializers as inputs, and nodes in any order.
 /// Every problem is a <see cref="DepthwiseException"/> naming the file and the node or field.
 /// </summary>
 public static class OnnxImporter
 {
-    /// <summary>Oldest default-domain opset accepted.</summary>
-    public const int MinOpset = 7;
+    /// <summary>
+    /// Oldest default-domain opset accepted for a model. Whether each node loads is decided by its operator's row
+    /// (the since-version of the form it implements), so an opset-1 model whose operators never changed loads,
+    /// while one that uses, say, Add-6 (legacy broadcast attribute) is refused naming the node.
+    /// </summary>
+    public const int MinOpset = 1;
 
     /// <summary>Newest default-domain opset accepted.</summary>
     public const int MaxOpset = 18;
@@ -214,7 +219,8 @@ public static class OnnxImporter
         }
 
         var row = OnnxOpTable.Find(domain, np.OpType, nodeOpset)
-            ?? throw new UnsupportedOperatorException(name, np.OpType, np.Domain, nodeOpset);
+            ?? throw new UnsupportedOperatorException(name, np.OpType, np.Domain, nodeOpset,
+                OnnxOpTable.OldestSupported(domain, np.OpType) is int since ? $"only the forms from opset {since} on are implemented" : null);
         var inputs = new List<Value?>(np.Input.Count);
         foreach (var inName in np.Input)
             inputs.Add(string.IsNullOrEmpty(inName) ? null : graph.GetOrCreateValue(inName));

@@ -40,6 +40,10 @@ internal static partial class OnnxOpTable
         return null;
     }
 
+    /// <summary>The oldest opset any row of (domain, op type) covers, or null when the op is unknown.</summary>
+    public static int? OldestSupported(string domain, string opType) =>
+        ByName.TryGetValue((NormalizeDomain(domain), opType), out var rows) ? rows[^1].SinceVersion : null;
+
     /// <summary>The export row for an IR op class, or null.</summary>
     public static OnnxOpRow? FindExport(Type opClass) => ByClass.GetValueOrDefault(opClass);
 
