@@ -64,6 +64,25 @@ public sealed partial class TorchvisionModelTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableTheory]
+    [MemberData(nameof(Models))]
+    public void ExportedByDepthwiseRunsInOnnxRuntimeWithEqualOutputs(string model)
+    {
+        RequireModels(needOrt: true);
+        var (session, _) = Load(model);
+        var exported = Path.Combine(Path.GetTempPath(), $"dw-export-{model}-{Environment.ProcessId}.onnx");
+        try
+        {
+            Depthwise.Formats.Onnx.OnnxExporter.Export(session.Graph, exported);
+            var input = SeededInput(session.DefaultInputShapes()[0], seed: 3);
+            var theirs = RunOrt(exported, input);
+            var ours = RunOurs(session, input);
+            AssertAgree(session, ours, theirs);
+            output.WriteLine($"{model}: Depthwise's export ({new FileInfo(exported).Length:N0} bytes, opset {Depthwise.Formats.Onnx.OnnxExporter.TargetOpset}) runs in ONNX Runtime with equal outputs");
+        }
+        finally { File.Delete(exported); }
+    }
+
     [SkippableFact]
     public void MobileNetV2HasTheKnownMacsAndParameterCount()
     {
