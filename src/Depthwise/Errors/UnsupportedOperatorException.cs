@@ -13,6 +13,19 @@ public sealed class UnsupportedOperatorException : DepthwiseException
         Opset = opset;
     }
 
+    /// <summary>
+    /// Creates the exception for a variant found while a plan is compiled (the IR no longer knows the file's opset,
+    /// so <see cref="Opset"/> is -1), e.g. an attribute or input value Depthwise does not implement.
+    /// </summary>
+    public UnsupportedOperatorException(string nodeName, string opType, string detail)
+        : base($"node '{nodeName}': operator '{opType}' is not supported: {detail}")
+    {
+        NodeName = nodeName;
+        OpType = opType;
+        Domain = "";
+        Opset = -1;
+    }
+
     /// <summary>Name of the node that uses the operator.</summary>
     public string NodeName { get; }
 
@@ -22,6 +35,6 @@ public sealed class UnsupportedOperatorException : DepthwiseException
     /// <summary>Operator domain; empty for the default ONNX domain.</summary>
     public string Domain { get; }
 
-    /// <summary>Opset version the model imports for that domain (or the format's version of the op).</summary>
+    /// <summary>Opset version the model imports for that domain (or the format's version of the op); -1 when not known.</summary>
     public long Opset { get; }
 }

@@ -28,7 +28,7 @@ public sealed class DropoutOp : Op
         {
             ctx.ExpectType(2, DataType.Bool);
             if (Array.Exists(ctx.RequireConstant(2).ToInt64Array(), v => v != 0))
-                throw ctx.Error("training_mode is true: random dropout (training) is not supported; pass false or omit it for inference");
+                throw ctx.Unsupported("training_mode is true: random dropout (training) is out of scope; pass false or omit it for inference");
         }
         ctx.SetOutput(0, ctx.InputType(0), ctx.InputShape(0));
         ctx.SetOutputQuant(0, ctx.InputQuant(0));

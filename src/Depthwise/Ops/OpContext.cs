@@ -74,6 +74,9 @@ public sealed class OpContext
     /// <summary>An exception naming this node, for the operator to throw.</summary>
     public ShapeMismatchException Error(string message) => new(Node.Name, Node.Op.OpType, message);
 
+    /// <summary>An exception for a valid use of this operator that Depthwise does not implement (e.g. training mode).</summary>
+    public UnsupportedOperatorException Unsupported(string detail) => new(Node.Name, Node.Op.OpType, detail);
+
     /// <summary>Throws unless input <paramref name="i"/> has one of the allowed types.</summary>
     public void ExpectType(int i, params ReadOnlySpan<DataType> allowed)
     {
