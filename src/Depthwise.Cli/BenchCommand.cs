@@ -14,7 +14,7 @@ namespace Depthwise.Cli;
 /// allocated per run, the arena, load/compile/first-run times and, with <c>--profile</c>, a per-step table.
 /// </summary>
 /// <remarks>
-/// Order of events: load, compile the plan, one first run (timed on its own), W warm-up runs, then the measured runs
+/// Order of events: load, compile the plan, one first run (timed on its own), the warm-up runs, then the measured runs
 /// (R of them, or as many as fit in S seconds). Each measured run is timed alone with a Stopwatch. The bytes allocated
 /// during each run are read just outside its timed span, process-wide (<see cref="GC.GetTotalAllocatedBytes(bool)"/>
 /// precise, so that allocations on other threads — kernels split over a thread pool — count too) and on the calling
@@ -26,8 +26,16 @@ namespace Depthwise.Cli;
 /// </remarks>
 internal static class BenchCommand
 {
-    /// <summary>Default number of warm-up runs.</summary>
+    /// <summary>Without --warmup: at least this many warm-up runs...</summary>
     public const int DefaultWarmup = 5;
+
+    /// <summary>
+    /// ...and warm-up for at least this long. The runtime compiles a method again, optimized, only after some 30
+    /// calls and a pause, so a fixed handful of runs of a small model measures partly unoptimized code (mobilenet_v3_small
+    /// settles after about 20 runs, 0.7 s here). A second of warm-up covers it for models that take milliseconds, and
+    /// costs a few runs on models that take longer.
+    /// </summary>
+    public static readonly TimeSpan DefaultWarmupTime = TimeSpan.FromSeconds(1);
 
     /// <summary>Default number of measured runs.</summary>
     public const int DefaultRuns = 50;
@@ -51,7 +59,11 @@ internal static class BenchCommand
         };
         var seed = new Option<int>("--seed") { HelpName = "N", Description = "Seed of the random inputs made when no --input is given", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { HelpName = "N", Description = "Threads per run (this build: 1)", DefaultValueFactory = _ => 1 };
-        var warmup = new Option<int>("--warmup") { HelpName = "W", Description = $"Warm-up runs before measuring (default {DefaultWarmup})", DefaultValueFactory = _ => DefaultWarmup };
+        var warmup = new Option<int?>("--warmup")
+        {
+            HelpName = "W",
+            Description = $"Warm-up runs before measuring (default: at least {DefaultWarmup} runs and at least {DefaultWarmupTime.TotalSeconds:0.#} s, for the JIT to settle)",
+        };
         var runs = new Option<int?>("--runs") { HelpName = "R", Description = $"Measured runs (default {DefaultRuns}; with --duration, at most R)" };
         var duration = new Option<double?>("--duration") { HelpName = "SECONDS", Description = "Measure for this long instead of a fixed count (at least one run)" };
         var profile = new Option<bool>("--profile") { Description = "Add a per-step table (time, share, MACs, GMAC/s; slowest first) and a per-op-type summary" };
@@ -69,12 +81,12 @@ internal static class BenchCommand
 
     /// <summary>The command's arguments.</summary>
     private sealed record Settings(
-        string Model, string[] Inputs, int Seed, int Threads, int Warmup, int? Runs, double? Duration, bool Profile, string? Trace, bool Json);
+        string Model, string[] Inputs, int Seed, int Threads, int? Warmup, int? Runs, double? Duration, bool Profile, string? Trace, bool Json);
 
     /// <summary>What was measured.</summary>
     private sealed record Result(
         string Path, InferenceSession Session, Tensor[] Feeds, ExecutionPlan Plan, Settings Settings,
-        double LoadMs, double CompileMs, double FirstRunMs, double MeasureSeconds, LatencyStatistics Latency,
+        double LoadMs, double CompileMs, double FirstRunMs, int WarmupRuns, double WarmupSeconds, double MeasureSeconds, LatencyStatistics Latency,
         Allocations Allocated, ProfileReport? Profile);
 
     /// <summary>Bytes allocated per measured run: process-wide median and mean, and the calling thread's mean.</summary>
@@ -116,11 +128,15 @@ internal static class BenchCommand
         GC.Collect();
 
         var progress = new Progress(ctx.Err, s.Model);
-        for (int i = 0; i < s.Warmup; i++)
+        int warmupRuns = 0;
+        long warmupStart = Stopwatch.GetTimestamp();
+        while (s.Warmup is { } count ? warmupRuns < count : warmupRuns < DefaultWarmup || Stopwatch.GetElapsedTime(warmupStart) < DefaultWarmupTime)
         {
             session.Run(feeds, outputs);
-            if (progress.Due()) progress.Write($"warm-up {i + 1}/{s.Warmup}");
+            warmupRuns++;
+            if (progress.Due()) progress.Write(s.Warmup is { } n ? $"warm-up {warmupRuns}/{n}" : $"warm-up {warmupRuns}");
         }
+        double warmupSeconds = Stopwatch.GetElapsedTime(warmupStart).TotalSeconds;
 
         int maxRuns = s.Runs ?? (s.Duration is null ? DefaultRuns : int.MaxValue);
         int traceRuns = s.Trace is null ? 0 : Math.Min(maxRuns, MaxTracedRuns);
@@ -149,7 +165,7 @@ internal static class BenchCommand
         }
         double measureSeconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
 
-        var result = new Result(path, session, feeds, plan, s, loadMs, compileMs, firstRunMs, measureSeconds,
+        var result = new Result(path, session, feeds, plan, s, loadMs, compileMs, firstRunMs, warmupRuns, warmupSeconds, measureSeconds,
             LatencyStatistics.Of(times), Allocations.Of(allocated, allocatedThisThread),
             profiler is not null && s.Profile ? ProfileReport.From(profiler) : null);
         if (s.Trace is not null)
@@ -168,7 +184,7 @@ internal static class BenchCommand
         if (s.Threads < 1) throw new CliException($"--threads {s.Threads}: give a thread count of at least 1");
         if (s.Threads != 1)
             throw new CliException($"--threads {s.Threads}: this build runs every kernel on the calling thread (the session has no thread-count option yet); only --threads 1 is supported");
-        if (s.Warmup < 0) throw new CliException($"--warmup {s.Warmup}: give 0 or more warm-up runs");
+        if (s.Warmup is < 0) throw new CliException($"--warmup {s.Warmup}: give 0 or more warm-up runs");
         if (s.Runs is < 1) throw new CliException($"--runs {s.Runs}: give at least 1 measured run");
         if (s.Duration is { } d && !(d > 0 && d <= 1e6)) throw new CliException($"--duration {d.ToString(CultureInfo.InvariantCulture)}: give a positive number of seconds");
         if (s.Trace is not null && Path.GetDirectoryName(Path.GetFullPath(s.Trace)) is { } dir && !Directory.Exists(dir))
@@ -200,7 +216,7 @@ internal static class BenchCommand
         w.WriteLine($"threads     {s.Threads}");
         w.WriteLine($"setup       load {Ms(r.LoadMs)}, compile {Ms(r.CompileMs)}, first run {Ms(r.FirstRunMs)}");
         string profiled = r.Profile is not null || s.Trace is not null ? ", profiled" : "";
-        w.WriteLine($"runs        {l.Count} measured in {r.MeasureSeconds.ToString("F1", CultureInfo.InvariantCulture)} s after {s.Warmup} warm-up{profiled}");
+        w.WriteLine($"runs        {l.Count} measured in {r.MeasureSeconds.ToString("F1", CultureInfo.InvariantCulture)} s{profiled}, after {r.WarmupRuns} warm-up in {r.WarmupSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         w.WriteLine($"latency     min {Ms(l.MinMs)}  median {Ms(l.MedianMs)}  p90 {Ms(l.P90Ms)}  max {Ms(l.MaxMs)}  mean {Ms(l.MeanMs)} ± {Ms(l.StdDevMs)}");
         w.WriteLine($"compute     {Units.Count(r.Plan.TotalMacs)} MACs per run ({Units.Si(r.Plan.TotalMacs)}), {gmacs.ToString("F2", CultureInfo.InvariantCulture)} GMAC/s at the median");
         var a = r.Allocated;
@@ -239,7 +255,8 @@ internal static class BenchCommand
             w.WriteEndArray();
             w.WriteBoolean("random_inputs", s.Inputs.Length == 0);
             w.WriteNumber("threads", s.Threads);
-            w.WriteNumber("warmup", s.Warmup);
+            w.WriteNumber("warmup", r.WarmupRuns);
+            w.WriteNumber("warmup_s", Math.Round(r.WarmupSeconds, 3));
             w.WriteNumber("runs", l.Count);
             w.WriteBoolean("profiled", r.Profile is not null || s.Trace is not null);
             w.WriteNumber("median_ms", Round(l.MedianMs));

@@ -237,9 +237,22 @@ public class BenchCommandTests
         using var cli = new CliRunner();
         var model = TestModels.WriteSmallNet(cli.PathOf("net.onnx"));
         Npy.Write(cli.PathOf("x.npy"), Tensor.Zeros(DataType.Float32, new Shape(2, 3, 4, 4)));
-        var j = Json(cli.Run("bench", model, "-i", "x=" + cli.PathOf("x.npy"), "--runs", "2", "--json"));
+        var j = Json(cli.Run("bench", model, "-i", "x=" + cli.PathOf("x.npy"), "--runs", "2", "--warmup", "0", "--json"));
         Assert.False(j.GetProperty("random_inputs").GetBoolean());
         Assert.Equal([2, 3, 4, 4], j.GetProperty("inputs")[0].GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+    }
+
+    [Fact]
+    public void DefaultWarmUpLastsAtLeastFiveRunsAndOneSecond()
+    {
+        using var cli = new CliRunner();
+        var model = TestModels.WriteSmallNet(cli.PathOf("net.onnx"));
+        var j = Json(cli.Run("bench", model, "--runs", "1", "--json"));
+        Assert.True(j.GetProperty("warmup").GetInt32() >= 5);
+        Assert.True(j.GetProperty("warmup_s").GetDouble() >= 1.0);
+
+        var exact = Json(cli.Run("bench", model, "--runs", "1", "--warmup", "3", "--json"));
+        Assert.Equal(3, exact.GetProperty("warmup").GetInt32());
     }
 
     [Theory]
