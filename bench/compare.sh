@@ -12,17 +12,21 @@
 #                  `depthwise bench` does by default), t being the engine's run time in a short probe
 #   --models "…"   which networks (default: all six)
 #   --out FILE     also write the markdown table to FILE
-# Environment: PEAK_GMACS = the machine's fp32 peak in GMAC/s per core (default below).
+# Environment: PEAK_GMACS = the machine's fp32 peak in GMAC/s per core; without it the peak is measured
+# (bench/FmaPeak.cs: one thread, the widest FMA, best of 7 repetitions).
 # Prints progress on stderr and, on stdout, the machine and a markdown table: model, MACs, ORT ms, Depthwise ms,
-# ratio (Depthwise / ORT), Depthwise GMAC/s and % of the machine's peak (PEAK_GMACS × threads).
+# ratio (Depthwise / ORT: the median of the per-round ratios, each round's two runs being back to back), ORT and
+# Depthwise GMAC/s at their medians, and Depthwise's % of the machine's peak (peak per core × threads).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# Measured fp32 FMA peak of the machine kind we run on (AMD EPYC Zen 4, AVX-512: two 16-wide FMA pipes at the
-# sustained clock give ≈ 50 GMAC/s per core in an FMA-bound loop). Override with PEAK_GMACS on another machine.
-DEFAULT_PEAK_GMACS_PER_CORE=50
-peak_per_core="${PEAK_GMACS:-$DEFAULT_PEAK_GMACS_PER_CORE}"
+# The fp32 FMA peak per core of the machine kind we run on, used only when measuring it fails: bench/FmaPeak.cs
+# measured 126 GMAC/s with 512-bit FMAs on this AMD EPYC (CPU family 26 = Zen 5: two full-width 512-bit FMA pipes,
+# 32 MACs per cycle at ~3.9 GHz); 64 with 256-bit and 32 with 128-bit vectors. (The 50 GMAC/s per core once noted
+# for this machine is about the 256-bit figure under load; ONNX Runtime alone runs MobileNetV2 at ~75 GMAC/s on one
+# thread here, which a 50 peak could not allow.)
+FALLBACK_PEAK_GMACS_PER_CORE=126
 
 threads=1 rounds=5 budget=2 out=""
 models="mobilenet_v2 mobilenet_v3_small mobilenet_v3_large efficientnet_b0 lraspp_mobilenet_v3_large deeplabv3_mobilenet_v3_large"
@@ -41,7 +45,6 @@ for v in threads rounds; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --$v must be a positive integer" >&2; exit 2; }
 done
 [[ "$budget" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "compare.sh: --budget must be a number of seconds" >&2; exit 2; }
-[[ "$peak_per_core" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "compare.sh: PEAK_GMACS must be a number" >&2; exit 2; }
 
 log() { echo "compare: $*" >&2; }
 
@@ -59,6 +62,16 @@ if [ "$missing" -eq 1 ]; then
 fi
 log "building the CLI (Release)"
 ./depthwise --help >/dev/null
+if [ -n "${PEAK_GMACS:-}" ]; then
+  peak_per_core="$PEAK_GMACS"; peak_source="PEAK_GMACS"
+elif probe="$(dotnet run -c Release --file bench/FmaPeak.cs -- --threads 1 2>/dev/null | tail -1)" && [[ "$probe" == *'"gmacs"'* ]]; then
+  peak_per_core="$(node -e 'const j = JSON.parse(process.argv[1]); console.log(j.gmacs)' "$probe")"
+  peak_source="measured by bench/FmaPeak.cs: one thread, $(node -e 'console.log(JSON.parse(process.argv[1]).width_bits)' "$probe")-bit FMA, best of 7"
+else
+  peak_per_core="$FALLBACK_PEAK_GMACS_PER_CORE"; peak_source="not measured (bench/FmaPeak.cs failed): the constant in compare.sh"
+fi
+[[ "$peak_per_core" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "compare.sh: PEAK_GMACS must be a number" >&2; exit 2; }
+log "peak: $peak_per_core GMAC/s per core ($peak_source)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -100,7 +113,7 @@ PY
   read -r dw_runs dw_warm <<<"$(runs_for "$(json "$work/probe-dw.json" median_ms)")"
   macs="$(json "$work/probe-dw.json" macs)"
   log "$m: $rounds rounds of ORT ($ort_warm warm-up + $ort_runs runs) and Depthwise ($dw_warm warm-up + $dw_runs runs)"
-  ort_medians=() dw_medians=()
+  ort_medians=() dw_medians=() ratios=()
   for ((k = 1; k <= rounds; k++)); do
     if ((k % 2 == 1)); then
       ort "$model" "$input" "$ort_runs" "$ort_warm" "$work/ort.json"
@@ -111,28 +124,33 @@ PY
     fi
     ort_medians+=("$(json "$work/ort.json" median_ms)")
     dw_medians+=("$(json "$work/dw.json" median_ms)")
+    ratios+=("$(awk -v o="${ort_medians[-1]}" -v d="${dw_medians[-1]}" 'BEGIN { print d / o }')")
     log "$m: round $k/$rounds: ORT ${ort_medians[-1]} ms, Depthwise ${dw_medians[-1]} ms"
   done
   ort_ms="$(median "${ort_medians[@]}")"
   dw_ms="$(median "${dw_medians[@]}")"
-  rows+=("$(awk -v m="$m" -v macs="$macs" -v o="$ort_ms" -v d="$dw_ms" -v peak="$peak_per_core" -v t="$threads" \
+  ratio="$(median "${ratios[@]}")"
+  rows+=("$(awk -v m="$m" -v macs="$macs" -v o="$ort_ms" -v d="$dw_ms" -v r="$ratio" -v peak="$peak_per_core" -v t="$threads" \
     'BEGIN {
       g = macs / (d * 1e6);
-      printf "| %s | %.1f M | %.2f | %.2f | %.1f× | %.2f | %.1f %% |\n", m, macs / 1e6, o, d, d / o, g, 100 * g / (peak * t) }')")
+      printf "| %s | %.1f M | %.2f | %.1f | %.1f× | %.1f | %.2f | %.1f %% |\n", m, macs / 1e6, o, d, r, macs / (o * 1e6), g, 100 * g / (peak * t) }')")
 done
 
 cpu="$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//')"
+family="$(grep -m1 '^cpu family' /proc/cpuinfo | sed 's/.*:[[:space:]]*//')"
+[ -n "$family" ] && cpu+=" (family $family model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | sed 's/.*:[[:space:]]*//'))"
 flags="$(grep -m1 '^flags' /proc/cpuinfo)"
 isa=""
 for f in avx512f avx512bw avx512vl avx512_vnni avx_vnni avx2 fma; do [[ " $flags " == *" $f "* ]] && isa+="${isa:+ }$f"; done
 ort_version="$(node -e 'console.log(require("./tools/ort/node_modules/onnxruntime-node/package.json").version)')"
 {
-  echo "Machine: ${cpu:-unknown CPU}, $(nproc) cores ($isa); $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Peer: ONNX Runtime $ort_version (onnxruntime-node, native CPU, graph optimizations all). .NET $(dotnet --version 2>/dev/null || echo '?')."
-  echo "Threads: $threads per engine. Each time is the median of $rounds interleaved rounds' median run (the declared input shape, one seeded random input file for both)."
-  echo "Peak: $peak_per_core GMAC/s per core × $threads thread(s) (PEAK_GMACS)."
+  echo "- Machine: ${cpu:-unknown CPU}, $(nproc) cores ($isa); $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "- Peer: ONNX Runtime $ort_version (onnxruntime-node, native CPU, graph optimizations all). .NET $(dotnet --version 2>/dev/null || echo '?')."
+  echo "- Threads: $threads per engine. Each time is the median of $rounds interleaved rounds' median run (the declared input shape, one seeded random input file for both)."
+  echo "- Peak: $peak_per_core GMAC/s per core ($peak_source) × $threads thread(s)."
+  echo "- Ratio: median over the rounds of Depthwise ms / ORT ms within the round."
   echo
-  echo "| model | MACs | ORT ms | Depthwise ms | ratio (Depthwise/ORT) | Depthwise GMAC/s | % of peak |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| model | MACs | ORT ms | Depthwise ms | ratio (Depthwise/ORT) | ORT GMAC/s | Depthwise GMAC/s | Depthwise % of peak |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
 } | tee ${out:+"$out"}
