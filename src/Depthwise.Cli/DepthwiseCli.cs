@@ -35,6 +35,7 @@ public static class DepthwiseCli
         root.Subcommands.Add(InspectCommand.Create(ctx));
         root.Subcommands.Add(RunCommand.Create(ctx));
         root.Subcommands.Add(VerifyCommand.Create(ctx));
+        root.Subcommands.Add(BenchCommand.Create(ctx));
         var config = new InvocationConfiguration { Output = ctx.Out, Error = ctx.Err, EnableDefaultExceptionHandler = false };
         if (args.Length == 0)
         {

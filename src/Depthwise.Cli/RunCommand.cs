@@ -76,7 +76,7 @@ internal static class RunCommand
         return s.Length == 0 || s.All(c => c == '.') ? "_" + s : s;
     }
 
-    private static Tensor[] ReadInputs(InferenceSession session, string[] inputArgs)
+    internal static Tensor[] ReadInputs(InferenceSession session, string[] inputArgs)
     {
         var names = session.Inputs.Select(i => i.Name).ToArray();
         var feeds = new Tensor?[names.Length];
@@ -110,7 +110,7 @@ internal static class RunCommand
         return feeds.Select(f => f!).ToArray();
     }
 
-    private static Tensor[] RandomInputs(InferenceSession session, int seed, CliContext ctx)
+    internal static Tensor[] RandomInputs(InferenceSession session, int seed, CliContext ctx)
     {
         var shapes = session.DefaultInputShapes();
         var rng = new Random(seed);

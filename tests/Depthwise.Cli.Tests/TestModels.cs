@@ -51,6 +51,38 @@ internal static class TestModels
         return path;
     }
 
+    /// <summary>The MACs of <see cref="WriteConvNet"/>: 8 output channels × 16×16 positions × 3 input channels × 3×3 taps.</summary>
+    public const long ConvNetMacs = 8 * 16 * 16 * 3 * 3 * 3;
+
+    /// <summary>
+    /// x: float32[1,3,16,16] → Conv(8 filters 3×3, pads 1, bias) → Relu → GlobalAveragePool → Flatten → y float32[1,8]:
+    /// a small net whose Conv does <see cref="ConvNetMacs"/> MACs.
+    /// </summary>
+    public static string WriteConvNet(string path)
+    {
+        var graph = new GraphProto { Name = "conv_net" };
+        graph.Input.Add(TensorInfo("x", 1, 1, 3, 16, 16));
+        graph.Output.Add(TensorInfo("y", 1, 1, 8));
+        var rng = new Random(5);
+        var w = new TensorProto { Name = "w", DataType = 1, Dims = { 8, 3, 3, 3 } };
+        w.FloatData.Add(Enumerable.Range(0, 8 * 27).Select(_ => rng.NextSingle() - 0.5f));
+        var b = new TensorProto { Name = "b", DataType = 1, Dims = { 8 } };
+        b.FloatData.Add(Enumerable.Range(0, 8).Select(i => 0.1f * i));
+        graph.Initializer.Add(w);
+        graph.Initializer.Add(b);
+        var conv = Node("conv", "Conv", ["x", "w", "b"], ["c"]);
+        conv.Attribute.Add(new AttributeProto { Name = "kernel_shape", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 3, 3 } });
+        conv.Attribute.Add(new AttributeProto { Name = "pads", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 1, 1, 1, 1 } });
+        graph.Node.Add(conv);
+        graph.Node.Add(Node("relu", "Relu", ["c"], ["r"]));
+        graph.Node.Add(Node("pool", "GlobalAveragePool", ["r"], ["p"]));
+        graph.Node.Add(Node("flatten", "Flatten", ["p"], ["y"]));
+        var model = new ModelProto { IrVersion = 8, ProducerName = "cli-tests", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        File.WriteAllBytes(path, model.ToByteArray());
+        return path;
+    }
+
     private static NodeProto Node(string name, string op, string[] inputs, string[] outputs)
     {
         var n = new NodeProto { Name = name, OpType = op };

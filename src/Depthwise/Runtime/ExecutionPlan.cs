@@ -81,9 +81,16 @@ public sealed class ExecutionPlan
         return true;
     }
 
-    /// <summary>Runs the plan: binds the caller's buffers into a pooled frame and runs every step.</summary>
-    internal void Run(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs, long[]? nodeTicks)
+    /// <summary>Runs the plan: binds the caller's buffers into a pooled frame and runs every step (timing them into <paramref name="profiler"/> when given).</summary>
+    internal void Run(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs, Profiler? profiler)
     {
+        long runStart = 0;
+        int traceRow = -1;
+        if (profiler is not null)
+        {
+            runStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            traceRow = profiler.BeginRun(runStart);
+        }
         ExecutionFrame? frame;
         lock (_frames) _frames.TryPop(out frame);
         frame ??= new ExecutionFrame(this);
@@ -93,14 +100,25 @@ public sealed class ExecutionPlan
             for (int i = 0; i < InputSlots.Length; i++) slots[InputSlots[i]] = inputs[i].Bytes;
             for (int i = 0; i < OutputSlots.Length; i++)
                 if (Locations[OutputSlots[i]].Kind == SlotKind.Output) slots[OutputSlots[i]] = outputs[i].Bytes;
-            for (int s = 0; s < _steps.Length; s++)
+            if (profiler is null)
             {
-                var step = _steps[s];
-                long t0 = nodeTicks is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
-                step.Kernel.Run(new KernelContext(frame, step));
-                if (nodeTicks is not null) Interlocked.Add(ref nodeTicks[s], System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                for (int s = 0; s < _steps.Length; s++) _steps[s].Kernel.Run(new KernelContext(frame, _steps[s]));
+            }
+            else
+            {
+                // Back to back: one timestamp between consecutive steps, so the step times add up to the steps' span.
+                long t = System.Diagnostics.Stopwatch.GetTimestamp();
+                profiler.BeginSteps(traceRow, t);
+                for (int s = 0; s < _steps.Length; s++)
+                {
+                    _steps[s].Kernel.Run(new KernelContext(frame, _steps[s]));
+                    long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                    profiler.EndStep(traceRow, s, now - t, now);
+                    t = now;
+                }
             }
             foreach (var (o, src) in OutputCopies) slots[src].Span.CopyTo(outputs[o].Bytes.Span);
+            profiler?.EndRun(traceRow, runStart, System.Diagnostics.Stopwatch.GetTimestamp());
         }
         finally
         {

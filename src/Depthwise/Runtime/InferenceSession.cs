@@ -16,9 +16,7 @@ public sealed class InferenceSession
     private readonly bool[] _specialize;
     private readonly SessionOptions _options;
     private readonly string? _source;
-    private long[]? _ticks;
-    private ExecutionPlan? _profiledPlan;
-    private int _profiledRuns;
+    private Profiler? _profiler;
 
     /// <summary>Creates a session for a graph (validated here).</summary>
     public InferenceSession(Graph.Graph graph, SessionOptions? options = null) : this(graph, options, null) { }
@@ -72,7 +70,7 @@ public sealed class InferenceSession
         var outputs = new Tensor[plan.OutputSlots.Length];
         for (int i = 0; i < outputs.Length; i++)
             outputs[i] = Tensor.Zeros(plan.Types[plan.OutputSlots[i]], plan.Shapes[plan.OutputSlots[i]], Graph.Outputs[i].Quant);
-        RunPlan(plan, inputs, outputs);
+        RunPlan(plan, inputs, outputs, null);
         return outputs;
     }
 
@@ -96,7 +94,25 @@ public sealed class InferenceSession
     /// Runs the model writing into caller-owned output tensors (model order; shapes and types must match the plan,
     /// see <c>GetPlan</c>). Allocates nothing once a plan for these input shapes exists.
     /// </summary>
-    public void Run(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
+    public void Run(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs) => RunPlan(CheckOutputs(inputs, outputs), inputs, outputs, null);
+
+    /// <summary>
+    /// Runs like <see cref="Run(ReadOnlySpan{Tensor}, ReadOnlySpan{Tensor})"/> and times every step into
+    /// <paramref name="profiler"/>, which must have been made for the plan of these inputs' shapes (see
+    /// <see cref="GetPlan(ReadOnlySpan{Tensor})"/>). The session's own profile (<see cref="SessionOptions.EnableProfiling"/>)
+    /// does not see this run. Allocates nothing once the plan exists.
+    /// </summary>
+    public void Run(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs, Profiler profiler)
+    {
+        ArgumentNullException.ThrowIfNull(profiler);
+        var plan = CheckOutputs(inputs, outputs);
+        if (profiler.Plan != plan)
+            throw new ArgumentException("the profiler was made for another plan than the one of these inputs' shapes", nameof(profiler));
+        RunPlan(plan, inputs, outputs, profiler);
+    }
+
+    /// <summary>The plan for <paramref name="inputs"/>, after checking that <paramref name="outputs"/> fit it.</summary>
+    private ExecutionPlan CheckOutputs(ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
     {
         var plan = GetPlan(inputs);
         if (outputs.Length != plan.OutputSlots.Length)
@@ -107,7 +123,7 @@ public sealed class InferenceSession
             if (outputs[i] is null || outputs[i].DataType != plan.Types[s] || outputs[i].Shape != plan.Shapes[s])
                 throw new InputValidationException($"output tensor must be {DataTypes.Name(plan.Types[s])}{plan.Shapes[s]}", Outputs[i].Name);
         }
-        RunPlan(plan, inputs, outputs);
+        return plan;
     }
 
     /// <summary>The plan for these inputs' shapes, compiled (and cached) on first use. Validates the inputs.</summary>
@@ -149,29 +165,30 @@ public sealed class InferenceSession
     public Shape[] DefaultInputShapes(int unknownDim = 1) =>
         Inputs.Select(i => new Shape((i.Shape ?? []).Select(d => d.IsKnown ? d.Size : unknownDim).ToArray())).ToArray();
 
-    /// <summary>Per-step profile accumulated since profiling was enabled (empty unless <see cref="SessionOptions.EnableProfiling"/>).</summary>
-    public IReadOnlyList<NodeProfile> GetProfile()
+    /// <summary>
+    /// Per-step profile (plan order) of the runs since profiling was enabled or <see cref="ResetProfile"/>, for the plan
+    /// run last; empty unless <see cref="SessionOptions.EnableProfiling"/>. Runs given their own <see cref="Profiler"/> are not in it.
+    /// </summary>
+    public IReadOnlyList<NodeProfile> GetProfile() => Volatile.Read(ref _profiler)?.GetNodeProfiles() ?? [];
+
+    /// <summary>Clears the session's profile (e.g. after warm-up runs), so that <see cref="GetProfile"/> covers only the runs that follow.</summary>
+    public void ResetProfile()
     {
-        var plan = _profiledPlan;
-        var ticks = _ticks;
-        if (plan is null || ticks is null) return [];
-        return plan.Steps.Select((s, i) => new NodeProfile(s.Node.Name, s.Node.Op.OpType,
-            TimeSpan.FromSeconds(ticks[i] / (double)System.Diagnostics.Stopwatch.Frequency), _profiledRuns, s.Macs)).ToArray();
+        lock (_plans) _profiler = null;
     }
 
-    private void RunPlan(ExecutionPlan plan, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs)
+    private void RunPlan(ExecutionPlan plan, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> outputs, Profiler? profiler)
     {
-        long[]? ticks = null;
-        if (_options.EnableProfiling)
+        if (profiler is null && _options.EnableProfiling)
         {
+            // The session's profile follows the plan run last: a run with other shapes starts a new one.
             lock (_plans)
             {
-                if (_profiledPlan != plan) { _profiledPlan = plan; _ticks = new long[plan.Steps.Count]; _profiledRuns = 0; }
-                _profiledRuns++;
-                ticks = _ticks;
+                if (_profiler?.Plan != plan) _profiler = new Profiler(plan);
+                profiler = _profiler;
             }
         }
-        plan.Run(inputs, outputs, ticks);
+        plan.Run(inputs, outputs, profiler);
     }
 
     private void ValidateInputs(ReadOnlySpan<Tensor> inputs)
