@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using Depthwise.Kernels.Depthwise;
+
+// Run: dotnet run -c Release --project bench/DepthwiseConvBench [-- --samples 21 --filter V512 --no-reference]
+// Times every supported fp32 depthwise variant that computes each layer (single thread, ReLU6 / HardSwish fused as
+// the nets do) and the scalar reference as the in-run baseline. Each sample runs the kernel enough times to last
+// ~10 ms; the figure is the median sample. The machine is shared, so medians of many samples, not means.
+int samples = 15;
+string? filter = null;
+bool withReference = true;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--samples": samples = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--filter": filter = args[++i]; break;
+        case "--no-reference": withReference = false; break;
+        default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+    }
+}
+
+(string Net, DepthwiseConvShape Shape, DepthwiseConvEpilogue Epilogue)[] layers =
+[
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 112, 112, 32, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 112, 112, 96, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 56, 56, 144, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 56, 56, 144, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 28, 28, 192, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 28, 28, 192, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 384, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 576, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 576, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 7, 7, 960, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 56, 56, 144, 5, 2), DepthwiseConvEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 28, 28, 240, 5, 1), DepthwiseConvEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 14, 14, 480, 5, 1), DepthwiseConvEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 14, 14, 672, 5, 2), DepthwiseConvEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 7, 7, 1152, 5, 1), DepthwiseConvEpilogue.HardSwish),
+];
+
+Console.WriteLine($"# fp32 depthwise, 1 thread, median of {samples} samples; GMAC/s (MACs include padding taps)");
+Console.WriteLine($"# supported: {string.Join(' ', DepthwiseConvCatalog.Supported.Select(v => v.Name))}");
+Console.WriteLine($"{"net",-16} {"layer",-26} {"variant",-28} {"µs",9} {"GMAC/s",7} {"×ref",6}");
+var random = new Random(1);
+foreach (var (net, shape, epilogue) in layers)
+{
+    var input = RandomArray(random, shape.InputLength);
+    var output = new float[shape.OutputLength];
+    var filters = RandomArray(random, shape.Channels * shape.KernelHeight * shape.KernelWidth);
+    var weights = F32DepthwiseConvWeights.PackChannelFirst(shape.Channels, shape.KernelHeight, shape.KernelWidth,
+        filters, RandomArray(random, shape.Channels));
+    string layer = $"{shape.Height}²×{shape.Channels} k{shape.KernelHeight} s{shape.StrideHeight} {epilogue.Activation}";
+    double referenceUs = double.NaN;
+    if (withReference)
+    {
+        referenceUs = Median(samples, () => F32DepthwiseConvReference.Run(weights, shape, epilogue, input, output));
+        Report(net, layer, "F32DepthwiseConvReference", referenceUs, shape.Macs, referenceUs);
+    }
+    foreach (var v in DepthwiseConvCatalog.Supported)
+    {
+        if (!v.Supports(shape) || (filter is not null && !v.Name.Contains(filter, StringComparison.Ordinal))) continue;
+        double us = Median(samples, () => v.Run(weights, shape, epilogue, input, output));
+        Report(net, layer, v.Name, us, shape.Macs, referenceUs);
+    }
+}
+return 0;
+
+static void Report(string net, string layer, string name, double us, long macs, double referenceUs) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{net,-16} {layer,-26} {name,-28} {us,9:F1} {macs / us / 1e3,7:F2} {referenceUs / us,6:F1}"));
+
+static float[] RandomArray(Random random, int length)
+{
+    var a = new float[length];
+    for (int i = 0; i < a.Length; i++) a[i] = (float)(random.NextDouble() * 2 - 1);
+    return a;
+}
+
+// Median over samples of the time per call, in microseconds; each sample repeats the call to last about 10 ms.
+static double Median(int samples, Action run)
+{
+    run();
+    var sw = Stopwatch.StartNew();
+    int reps = 0;
+    while (sw.Elapsed.TotalMilliseconds < 10) { run(); reps++; }
+    var times = new double[samples];
+    for (int s = 0; s < samples; s++)
+    {
+        sw.Restart();
+        for (int r = 0; r < reps; r++) run();
+        times[s] = sw.Elapsed.TotalMicroseconds / reps;
+    }
+    Array.Sort(times);
+    return times[samples / 2];
+}
