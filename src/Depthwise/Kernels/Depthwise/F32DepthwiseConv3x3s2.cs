@@ -5,10 +5,13 @@ namespace Depthwise.Kernels.Depthwise;
 
 /// <summary>
 /// 3×3 depthwise rows, stride 2, dilation 1, any pads; NHWC, one channel block of <c>TL.Count</c> lanes per call.
-/// Tile: 4 output pixels × one vector of channels. The 9 tap weights and the bias stay in registers for the whole
-/// row; each kernel row loads the 9 input columns the 4 outputs share once and feeds every accumulator that uses
-/// them (12 FMAs per 9 loads). Rows in the padding are skipped (null row pointer), so top and bottom border rows run
-/// the same interior code; only the border columns go through the bounds-checked pixel.
+/// Tile: 4 output pixels × one vector of channels. Each kernel row loads the 9 input columns the 4 outputs
+/// share once and feeds every accumulator that uses them (12 FMAs per 9 input loads).
+/// The 9 tap weights and the bias stay in registers for the whole row.
+/// Border handling without a per-pixel slow path: kernel rows in the padding are skipped (null row pointer), so
+/// the top and bottom rows run the same code; tiles whose columns reach into the left or right padding, and the
+/// last partial tile, load zeros for the outside columns (<see cref="ClippedColumns"/>) and store only the
+/// outputs that exist; the interior tiles run with no checks at all (<see cref="UncheckedColumns"/>).
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConv3x3s2 : IF32DepthwiseRowKernel
 {
@@ -18,51 +21,70 @@ internal readonly unsafe struct F32DepthwiseConv3x3s2 : IF32DepthwiseRowKernel
         where TA : struct, IDepthwiseConvActivationKind
     {
         nint channels = a.Channels, cs = a.ChannelStride;
-        float* image = Image(a, n), output = OutputRow(a, n, oy);
-        int iy0 = oy * 2 - a.PadTop;
-        float* r0 = RowOrNull(a, image, iy0), r1 = RowOrNull(a, image, iy0 + 1), r2 = RowOrNull(a, image, iy0 + 2);
-        int x = 0, end = a.InteriorEnd;
-        for (; x < a.InteriorStart; x++) Pixel<TL, TV, TA>(a, image, iy0, x * 2 - a.PadLeft, c, output + x * channels);
-
+        float* image = Image(a, n) + c, output = OutputRow(a, n, oy) + c;
+        int iy0 = oy * 2 - a.PadTop, width = a.Width, ow = a.OutputWidth, start = a.InteriorStart, end = a.InteriorEnd;
+        float* r0 = RowOrNull(a, image, iy0);
+        float* r1 = RowOrNull(a, image, iy0 + 1);
+        float* r2 = RowOrNull(a, image, iy0 + 2);
         float* wp = a.Weights + c;
         TV bias = TL.Load(wp);
-        TV w00 = TL.Load(wp + cs), w01 = TL.Load(wp + 2 * cs), w02 = TL.Load(wp + 3 * cs);
+        TV w00 = TL.Load(wp + 1 * cs), w01 = TL.Load(wp + 2 * cs), w02 = TL.Load(wp + 3 * cs);
         TV w10 = TL.Load(wp + 4 * cs), w11 = TL.Load(wp + 5 * cs), w12 = TL.Load(wp + 6 * cs);
         TV w20 = TL.Load(wp + 7 * cs), w21 = TL.Load(wp + 8 * cs), w22 = TL.Load(wp + 9 * cs);
         TV min = TL.Splat(a.Min), max = TL.Splat(a.Max);
+        int x = 0;
+        for (; x < ow && (x < start || x + 4 > end); x += 4)
+        {
+            int ix0 = x * 2 - a.PadLeft;
+            nint offset = ix0 * channels;
+            TV acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
+            if (r0 != null) Taps<TL, TV, ClippedColumns>(r0 + offset, channels, ix0, width, w00, w01, w02, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r1 != null) Taps<TL, TV, ClippedColumns>(r1 + offset, channels, ix0, width, w10, w11, w12, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r2 != null) Taps<TL, TV, ClippedColumns>(r2 + offset, channels, ix0, width, w20, w21, w22, ref acc0, ref acc1, ref acc2, ref acc3);
+            Store<TL, TV, TA>(output + x * channels, channels, ow - x, acc0, acc1, acc2, acc3, min, max);
+        }
         for (; x + 4 <= end; x += 4)
         {
-            nint offset = (nint)(x * 2 - a.PadLeft) * channels + c;
+            int ix0 = x * 2 - a.PadLeft;
+            nint offset = ix0 * channels;
             TV acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
-            if (r0 != null) Taps<TL, TV>(r0 + offset, channels, w00, w01, w02, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r1 != null) Taps<TL, TV>(r1 + offset, channels, w10, w11, w12, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r2 != null) Taps<TL, TV>(r2 + offset, channels, w20, w21, w22, ref acc0, ref acc1, ref acc2, ref acc3);
-            float* y = output + x * channels + c;
-            TL.Store(y, Activate<TL, TV, TA>(acc0, min, max));
-            TL.Store(y + channels, Activate<TL, TV, TA>(acc1, min, max));
-            TL.Store(y + 2 * channels, Activate<TL, TV, TA>(acc2, min, max));
-            TL.Store(y + 3 * channels, Activate<TL, TV, TA>(acc3, min, max));
+            if (r0 != null) Taps<TL, TV, UncheckedColumns>(r0 + offset, channels, ix0, width, w00, w01, w02, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r1 != null) Taps<TL, TV, UncheckedColumns>(r1 + offset, channels, ix0, width, w10, w11, w12, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r2 != null) Taps<TL, TV, UncheckedColumns>(r2 + offset, channels, ix0, width, w20, w21, w22, ref acc0, ref acc1, ref acc2, ref acc3);
+            Store<TL, TV, TA>(output + x * channels, channels, 4, acc0, acc1, acc2, acc3, min, max);
         }
-        for (; x < a.OutputWidth; x++) Pixel<TL, TV, TA>(a, image, iy0, x * 2 - a.PadLeft, c, output + x * channels);
+        for (; x < ow; x += 4)
+        {
+            int ix0 = x * 2 - a.PadLeft;
+            nint offset = ix0 * channels;
+            TV acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
+            if (r0 != null) Taps<TL, TV, ClippedColumns>(r0 + offset, channels, ix0, width, w00, w01, w02, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r1 != null) Taps<TL, TV, ClippedColumns>(r1 + offset, channels, ix0, width, w10, w11, w12, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r2 != null) Taps<TL, TV, ClippedColumns>(r2 + offset, channels, ix0, width, w20, w21, w22, ref acc0, ref acc1, ref acc2, ref acc3);
+            Store<TL, TV, TA>(output + x * channels, channels, ow - x, acc0, acc1, acc2, acc3, min, max);
+        }
     }
 
-    /// <summary>One kernel row for 4 outputs at stride 2: input columns 0..8, output j takes columns 2j..2j+2.</summary>
+    /// <summary>One kernel row for 4 outputs: input columns 0..8, output j takes columns 2·j..2·j+2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Taps<TL, TV>(float* p, nint stride, TV w0, TV w1, TV w2, ref TV acc0, ref TV acc1, ref TV acc2, ref TV acc3)
+    private static void Taps<TL, TV, TC>(float* p, nint stride, int ix0, int width, TV w0, TV w1, TV w2,
+        ref TV acc0, ref TV acc1, ref TV acc2, ref TV acc3)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
+        where TC : struct, IF32ColumnLoader
     {
-        acc0 = TL.MultiplyAdd(TL.Load(p), w0, acc0);
-        acc0 = TL.MultiplyAdd(TL.Load(p + stride), w1, acc0);
-        TV i = TL.Load(p + 2 * stride);
+        TV i;
+        acc0 = TL.MultiplyAdd(TC.Load<TL, TV>(p, 0, stride, ix0, width), w0, acc0);
+        acc0 = TL.MultiplyAdd(TC.Load<TL, TV>(p, 1, stride, ix0, width), w1, acc0);
+        i = TC.Load<TL, TV>(p, 2, stride, ix0, width);
         acc0 = TL.MultiplyAdd(i, w2, acc0); acc1 = TL.MultiplyAdd(i, w0, acc1);
-        acc1 = TL.MultiplyAdd(TL.Load(p + 3 * stride), w1, acc1);
-        i = TL.Load(p + 4 * stride);
+        acc1 = TL.MultiplyAdd(TC.Load<TL, TV>(p, 3, stride, ix0, width), w1, acc1);
+        i = TC.Load<TL, TV>(p, 4, stride, ix0, width);
         acc1 = TL.MultiplyAdd(i, w2, acc1); acc2 = TL.MultiplyAdd(i, w0, acc2);
-        acc2 = TL.MultiplyAdd(TL.Load(p + 5 * stride), w1, acc2);
-        i = TL.Load(p + 6 * stride);
+        acc2 = TL.MultiplyAdd(TC.Load<TL, TV>(p, 5, stride, ix0, width), w1, acc2);
+        i = TC.Load<TL, TV>(p, 6, stride, ix0, width);
         acc2 = TL.MultiplyAdd(i, w2, acc2); acc3 = TL.MultiplyAdd(i, w0, acc3);
-        acc3 = TL.MultiplyAdd(TL.Load(p + 7 * stride), w1, acc3);
-        acc3 = TL.MultiplyAdd(TL.Load(p + 8 * stride), w2, acc3);
+        acc3 = TL.MultiplyAdd(TC.Load<TL, TV>(p, 7, stride, ix0, width), w1, acc3);
+        acc3 = TL.MultiplyAdd(TC.Load<TL, TV>(p, 8, stride, ix0, width), w2, acc3);
     }
 }

@@ -5,7 +5,7 @@ namespace Depthwise.Kernels.Depthwise;
 
 /// <summary>
 /// The loops every fp32 depthwise variant shares: output rows of the work range, channel blocks within a row, the
-/// bounds-checked pixel used for border columns (and by the generic kernel everywhere), and the fused activation.
+/// bounds-checked pixel of the generic kernel, and the fused activation and store.
 /// </summary>
 /// <remarks>
 /// Channel tails never touch memory outside the logical tensor: after the full blocks of the variant's width the
@@ -60,6 +60,22 @@ internal static unsafe class F32DepthwiseConvDriver
         return v;
     }
 
+    /// <summary>
+    /// Activates and stores the first <paramref name="count"/> (1..4, a constant 4 in the interior) of a tile's
+    /// accumulators, output pixels <paramref name="stride"/> floats apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TL, TV, TA>(float* y, nint stride, int count, TV acc0, TV acc1, TV acc2, TV acc3, TV min, TV max)
+        where TL : struct, IF32Lanes<TV>
+        where TV : struct
+        where TA : struct, IDepthwiseConvActivationKind
+    {
+        TL.Store(y, Activate<TL, TV, TA>(acc0, min, max));
+        if (count > 1) TL.Store(y + stride, Activate<TL, TV, TA>(acc1, min, max));
+        if (count > 2) TL.Store(y + 2 * stride, Activate<TL, TV, TA>(acc2, min, max));
+        if (count > 3) TL.Store(y + 3 * stride, Activate<TL, TV, TA>(acc3, min, max));
+    }
+
     /// <summary>Input row <paramref name="iy"/> of the image at <paramref name="image"/>, or null in the padding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float* RowOrNull(in DepthwiseConvArgs a, float* image, int iy) =>
@@ -75,9 +91,8 @@ internal static unsafe class F32DepthwiseConvDriver
         a.Output + ((nint)n * a.OutputHeight + oy) * a.OutputWidth * a.Channels;
 
     /// <summary>
-    /// One output pixel for one channel block, any kernel size, stride and dilation, every tap bounds-checked:
-    /// the border columns of the specialized kernels and every column of the generic one. Accumulates
-    /// bias + Σ_ky Σ_kx in the same order as the interior code, so a pixel's value does not depend on which path ran.
+    /// One output pixel for one channel block, any kernel size, stride and dilation, every tap bounds-checked: the
+    /// generic kernel's only path. Accumulates bias + Σ_ky Σ_kx in the same order as the specialized tiles.
     /// </summary>
     public static void Pixel<TL, TV, TA>(in DepthwiseConvArgs a, float* image, int iy0, int ix0, int c, float* output)
         where TL : struct, IF32Lanes<TV>
