@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using Depthwise.Kernels.Depthwise;
 
-// Run: dotnet run -c Release --project bench/DepthwiseConvBench [-- --samples 21 --filter V512 --no-reference]
+// Run: dotnet run -c Release --project bench/DepthwiseConvBench [-- --samples 21 --filter V512 --no-reference
+//      --layer H,W,C,K,S (repeatable; replaces the built-in layer list)]
 // Times every supported fp32 depthwise variant that computes each layer (single thread, ReLU6 / HardSwish fused as
 // the nets do) and the scalar reference as the in-run baseline. Each sample runs the kernel enough times to last
 // ~10 ms; the figures are the median sample and the best one. The machine is shared, so medians of many samples, not means.
 int samples = 15;
 string? filter = null;
 bool withReference = true;
+var custom = new List<(string, DepthwiseConvShape, DepthwiseConvEpilogue)>();
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -16,6 +18,7 @@ for (int i = 0; i < args.Length; i++)
         case "--samples": samples = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--filter": filter = args[++i]; break;
         case "--no-reference": withReference = false; break;
+        case "--layer": custom.Add(ParseLayer(args[++i])); break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -38,6 +41,7 @@ for (int i = 0; i < args.Length; i++)
     ("EfficientNet-B0", DepthwiseConvShape.Same(1, 14, 14, 672, 5, 2), DepthwiseConvEpilogue.HardSwish),
     ("EfficientNet-B0", DepthwiseConvShape.Same(1, 7, 7, 1152, 5, 1), DepthwiseConvEpilogue.HardSwish),
 ];
+if (custom.Count > 0) layers = custom.ToArray();
 
 Console.WriteLine($"# fp32 depthwise, 1 thread, median of {samples} samples; GMAC/s (MACs include padding taps)");
 Console.WriteLine($"# supported: {string.Join(' ', DepthwiseConvCatalog.Supported.Select(v => v.Name))}");
@@ -88,6 +92,15 @@ static unsafe ArraySegment<float> Aligned(float[] data)
     int offset = (int)((64 - (address & 63)) & 63) / sizeof(float);
     data.CopyTo(storage, offset);
     return new ArraySegment<float>(storage, offset, data.Length);
+}
+
+// H,W,C,K,S: one square layer with symmetric pads K/2 and ReLU6 (e.g. --layer 14,14,480,5,1).
+static (string, DepthwiseConvShape, DepthwiseConvEpilogue) ParseLayer(string text)
+{
+    var v = text.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+    if (v.Length != 5) throw new ArgumentException("--layer takes H,W,C,K,S");
+    var shape = new DepthwiseConvShape(1, v[0], v[1], v[2], v[3], v[3], v[4], v[4], 1, 1, v[3] / 2, v[3] / 2, v[3] / 2, v[3] / 2);
+    return ("custom", shape, DepthwiseConvEpilogue.Relu6);
 }
 
 static float[] RandomArray(Random random, int length)

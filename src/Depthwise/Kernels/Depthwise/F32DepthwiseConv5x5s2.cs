@@ -9,10 +9,10 @@ namespace Depthwise.Kernels.Depthwise;
 /// share once and feeds every accumulator that uses them (20 FMAs per 11 input loads).
 /// 25 weights do not fit the register file next to the accumulators, so each kernel row loads its 5 weights
 /// (L1-resident: the channel block's 26 packed rows) once per tile.
-/// Border handling without a per-pixel slow path: kernel rows in the padding are skipped (null row pointer), so
-/// the top and bottom rows run the same code; tiles whose columns reach into the left or right padding, and the
-/// last partial tile, load zeros for the outside columns (<see cref="ClippedColumns"/>) and store only the
-/// outputs that exist; the interior tiles run with no checks at all (<see cref="UncheckedColumns"/>).
+/// Borders without a per-pixel slow path: kernel rows in the padding are skipped (null row pointer), so the top
+/// and bottom rows run the same code; tiles whose columns reach into the left or right padding, and the last
+/// partial tile, load zeros for the outside columns (<see cref="ClippedColumns"/>) and store only the outputs
+/// that exist; interior tiles run with no checks at all (<see cref="UncheckedColumns"/>).
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConv5x5s2 : IF32DepthwiseRowKernel
 {
@@ -21,9 +21,25 @@ internal readonly unsafe struct F32DepthwiseConv5x5s2 : IF32DepthwiseRowKernel
         where TV : struct
         where TA : struct, IDepthwiseConvActivationKind
     {
-        nint channels = a.Channels, cs = a.ChannelStride;
         float* image = Image(a, n) + c, output = OutputRow(a, n, oy) + c;
-        int iy0 = oy * 2 - a.PadTop, width = a.Width, ow = a.OutputWidth, start = a.InteriorStart, end = a.InteriorEnd;
+        int iy0 = oy * 2 - a.PadTop, ow = a.OutputWidth, end = a.InteriorEnd;
+        int x = BorderTiles<TL, TV, TA>(a, image, output, iy0, 0, c);
+        if (x + 4 <= end) x = InteriorTiles<TL, TV, TA>(a, image, output, iy0, x, c);
+        if (x < ow) BorderTiles<TL, TV, TA>(a, image, output, iy0, x, c);
+    }
+
+    /// <summary>
+    /// The tiles from column <paramref name="x"/> on whose taps all lie inside the image; returns the first column
+    /// after them. Its own method with no call inside, so the accumulators stay in registers (every
+    /// vector register is caller-saved: a call anywhere in their live range would spill them).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int InteriorTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
+        where TL : struct, IF32Lanes<TV>
+        where TV : struct
+        where TA : struct, IDepthwiseConvActivationKind
+    {
+        nint channels = a.Channels, cs = a.ChannelStride;
         float* r0 = RowOrNull(a, image, iy0);
         float* r1 = RowOrNull(a, image, iy0 + 1);
         float* r2 = RowOrNull(a, image, iy0 + 2);
@@ -32,43 +48,54 @@ internal readonly unsafe struct F32DepthwiseConv5x5s2 : IF32DepthwiseRowKernel
         float* wp = a.Weights + c;
         TV bias = TL.Load(wp);
         TV min = TL.Splat(a.Min), max = TL.Splat(a.Max);
-        int x = 0;
-        for (; x < ow && (x < start || x + 4 > end); x += 4)
+        for (int end = a.InteriorEnd; x + 4 <= end; x += 4)
         {
             int ix0 = x * 2 - a.PadLeft;
             nint offset = ix0 * channels;
             TV acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
-            if (r0 != null) Taps<TL, TV, ClippedColumns>(r0 + offset, channels, ix0, width, wp + 1 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r1 != null) Taps<TL, TV, ClippedColumns>(r1 + offset, channels, ix0, width, wp + 6 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r2 != null) Taps<TL, TV, ClippedColumns>(r2 + offset, channels, ix0, width, wp + 11 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r3 != null) Taps<TL, TV, ClippedColumns>(r3 + offset, channels, ix0, width, wp + 16 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r4 != null) Taps<TL, TV, ClippedColumns>(r4 + offset, channels, ix0, width, wp + 21 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            Store<TL, TV, TA>(output + x * channels, channels, ow - x, acc0, acc1, acc2, acc3, min, max);
-        }
-        for (; x + 4 <= end; x += 4)
-        {
-            int ix0 = x * 2 - a.PadLeft;
-            nint offset = ix0 * channels;
-            TV acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
-            if (r0 != null) Taps<TL, TV, UncheckedColumns>(r0 + offset, channels, ix0, width, wp + 1 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r1 != null) Taps<TL, TV, UncheckedColumns>(r1 + offset, channels, ix0, width, wp + 6 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r2 != null) Taps<TL, TV, UncheckedColumns>(r2 + offset, channels, ix0, width, wp + 11 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r3 != null) Taps<TL, TV, UncheckedColumns>(r3 + offset, channels, ix0, width, wp + 16 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r4 != null) Taps<TL, TV, UncheckedColumns>(r4 + offset, channels, ix0, width, wp + 21 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r0 != null) Taps<TL, TV, UncheckedColumns>(r0 + offset, channels, ix0, a.Width, wp + 1 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r1 != null) Taps<TL, TV, UncheckedColumns>(r1 + offset, channels, ix0, a.Width, wp + 6 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r2 != null) Taps<TL, TV, UncheckedColumns>(r2 + offset, channels, ix0, a.Width, wp + 11 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r3 != null) Taps<TL, TV, UncheckedColumns>(r3 + offset, channels, ix0, a.Width, wp + 16 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r4 != null) Taps<TL, TV, UncheckedColumns>(r4 + offset, channels, ix0, a.Width, wp + 21 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
             Store<TL, TV, TA>(output + x * channels, channels, 4, acc0, acc1, acc2, acc3, min, max);
         }
-        for (; x < ow; x += 4)
+        return x;
+    }
+
+    /// <summary>
+    /// The tiles from column <paramref name="x"/> on that reach into the left or right padding or past the end of
+    /// the row, up to the first interior tile; returns the column it stopped at. Out of line: inlined next to the
+    /// interior tiles it would exhaust the JIT's tracked locals and put accumulators on the stack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int BorderTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
+        where TL : struct, IF32Lanes<TV>
+        where TV : struct
+        where TA : struct, IDepthwiseConvActivationKind
+    {
+        nint channels = a.Channels, cs = a.ChannelStride;
+        float* r0 = RowOrNull(a, image, iy0);
+        float* r1 = RowOrNull(a, image, iy0 + 1);
+        float* r2 = RowOrNull(a, image, iy0 + 2);
+        float* r3 = RowOrNull(a, image, iy0 + 3);
+        float* r4 = RowOrNull(a, image, iy0 + 4);
+        float* wp = a.Weights + c;
+        TV bias = TL.Load(wp);
+        TV min = TL.Splat(a.Min), max = TL.Splat(a.Max);
+        for (int ow = a.OutputWidth, start = a.InteriorStart, end = a.InteriorEnd; x < ow && (x < start || x + 4 > end); x += 4)
         {
             int ix0 = x * 2 - a.PadLeft;
             nint offset = ix0 * channels;
             TV acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
-            if (r0 != null) Taps<TL, TV, ClippedColumns>(r0 + offset, channels, ix0, width, wp + 1 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r1 != null) Taps<TL, TV, ClippedColumns>(r1 + offset, channels, ix0, width, wp + 6 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r2 != null) Taps<TL, TV, ClippedColumns>(r2 + offset, channels, ix0, width, wp + 11 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r3 != null) Taps<TL, TV, ClippedColumns>(r3 + offset, channels, ix0, width, wp + 16 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
-            if (r4 != null) Taps<TL, TV, ClippedColumns>(r4 + offset, channels, ix0, width, wp + 21 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r0 != null) Taps<TL, TV, ClippedColumns>(r0 + offset, channels, ix0, a.Width, wp + 1 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r1 != null) Taps<TL, TV, ClippedColumns>(r1 + offset, channels, ix0, a.Width, wp + 6 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r2 != null) Taps<TL, TV, ClippedColumns>(r2 + offset, channels, ix0, a.Width, wp + 11 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r3 != null) Taps<TL, TV, ClippedColumns>(r3 + offset, channels, ix0, a.Width, wp + 16 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r4 != null) Taps<TL, TV, ClippedColumns>(r4 + offset, channels, ix0, a.Width, wp + 21 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
             Store<TL, TV, TA>(output + x * channels, channels, ow - x, acc0, acc1, acc2, acc3, min, max);
         }
+        return x;
     }
 
     /// <summary>One kernel row for 4 outputs: input columns 0..10, output j takes columns 2·j..2·j+4.</summary>
