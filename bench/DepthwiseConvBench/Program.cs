@@ -6,8 +6,8 @@ using Depthwise.Kernels.Depthwise;
 //      --layer H,W,C,K,S (repeatable; replaces the built-in layer list)]
 // Times every supported fp32 depthwise variant that computes each layer (single thread, ReLU6 / HardSwish fused as
 // the nets do) and the scalar reference as the in-run baseline. Each sample runs the kernel enough times to last
-// ~10 ms; the figures are the median sample and the best one. The machine is shared, so medians of many samples, not means.
-int samples = 15;
+// ~2 ms; the figures are the median sample and the best one. The machine is shared, so medians of many samples, not means.
+int samples = 51;
 string? filter = null;
 bool withReference = true;
 var custom = new List<(string, DepthwiseConvShape, DepthwiseConvEpilogue)>();
@@ -110,13 +110,14 @@ static float[] RandomArray(Random random, int length)
     return a;
 }
 
-// Median and minimum over samples of the time per call, in microseconds; each sample repeats the call to last ~10 ms.
+// Median and minimum over samples of the time per call, in microseconds; each sample repeats the call to last ~2 ms
+// (short samples: on a shared machine most of them then run undisturbed by a time slice of another process).
 static (double Median, double Best) Time(int samples, Action run)
 {
     run();
     var sw = Stopwatch.StartNew();
     int reps = 0;
-    while (sw.Elapsed.TotalMilliseconds < 10) { run(); reps++; }
+    while (sw.Elapsed.TotalMilliseconds < 2) { run(); reps++; }
     var times = new double[samples];
     for (int s = 0; s < samples; s++)
     {
