@@ -12,7 +12,9 @@ namespace Depthwise.Kernels.Depthwise;
 /// Borders without a per-pixel slow path: kernel rows in the padding are skipped (null row pointer), so the top
 /// and bottom rows run the same code; tiles whose columns reach into the left or right padding, and the last
 /// partial tile, load zeros for the outside columns (<see cref="ClippedColumns"/>) and store only the outputs
-/// that exist; interior tiles run with no checks at all (<see cref="UncheckedColumns"/>).
+/// that exist; interior tiles run with no checks at all (<see cref="UncheckedColumns"/>). When the driver hands
+/// over two adjacent output rows (<see cref="RowPair"/>), the interior computes both at once, so the input rows
+/// they share are walked once: 6 input rows for 2 output rows instead of 10.
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConv5x5s1 : IF32DepthwiseRowKernel
 {
@@ -26,6 +28,79 @@ internal readonly unsafe struct F32DepthwiseConv5x5s1 : IF32DepthwiseRowKernel
         int x = BorderTiles<TL, TV, TA>(a, image, output, iy0, 0, c);
         if (x + 4 <= end) x = InteriorTiles<TL, TV, TA>(a, image, output, iy0, x, c);
         if (x < ow) BorderTiles<TL, TV, TA>(a, image, output, iy0, x, c);
+    }
+
+    public static bool PairsRows => true;
+
+    public static void RowPair<TL, TV, TA>(in DepthwiseConvArgs a, int n, int oy, int c)
+        where TL : struct, IF32Lanes<TV>
+        where TV : struct
+        where TA : struct, IDepthwiseConvActivationKind
+    {
+        float* image = Image(a, n) + c, output = OutputRow(a, n, oy) + c, below = output + (nint)a.OutputWidth * a.Channels;
+        int iy0 = oy - a.PadTop, ow = a.OutputWidth, end = a.InteriorEnd;
+        int x = BorderTiles<TL, TV, TA>(a, image, output, iy0, 0, c);
+        BorderTiles<TL, TV, TA>(a, image, below, iy0 + 1, 0, c);
+        if (x + 4 <= end) x = InteriorTilePairs<TL, TV, TA>(a, image, output, below, iy0, x, c);
+        if (x < ow)
+        {
+            BorderTiles<TL, TV, TA>(a, image, output, iy0, x, c);
+            BorderTiles<TL, TV, TA>(a, image, below, iy0 + 1, x, c);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="InteriorTiles"/> for two output rows at once: the 6 input rows they span are walked once,
+    /// the 4 rows they share feed both tiles while their lines are in L1 (tile 4 pixels × 2 rows × one vector).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int InteriorTilePairs<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, float* below, int iy0, int x, int c)
+        where TL : struct, IF32Lanes<TV>
+        where TV : struct
+        where TA : struct, IDepthwiseConvActivationKind
+    {
+        nint channels = a.Channels, cs = a.ChannelStride;
+        float* r0 = RowOrNull(a, image, iy0);
+        float* r1 = RowOrNull(a, image, iy0 + 1);
+        float* r2 = RowOrNull(a, image, iy0 + 2);
+        float* r3 = RowOrNull(a, image, iy0 + 3);
+        float* r4 = RowOrNull(a, image, iy0 + 4);
+        float* r5 = RowOrNull(a, image, iy0 + 5);
+        float* wp = a.Weights + c;
+        TV bias = TL.Load(wp);
+        TV min = TL.Splat(a.Min), max = TL.Splat(a.Max);
+        for (int end = a.InteriorEnd; x + 4 <= end; x += 4)
+        {
+            int ix0 = x - a.PadLeft;
+            nint offset = ix0 * channels;
+            TV acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
+            TV acc4 = bias, acc5 = bias, acc6 = bias, acc7 = bias;
+            if (r0 != null) Taps<TL, TV, UncheckedColumns>(r0 + offset, channels, ix0, a.Width, wp + 1 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+            if (r1 != null)
+            {
+                Taps<TL, TV, UncheckedColumns>(r1 + offset, channels, ix0, a.Width, wp + 6 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+                Taps<TL, TV, UncheckedColumns>(r1 + offset, channels, ix0, a.Width, wp + 1 * cs, cs, ref acc4, ref acc5, ref acc6, ref acc7);
+            }
+            if (r2 != null)
+            {
+                Taps<TL, TV, UncheckedColumns>(r2 + offset, channels, ix0, a.Width, wp + 11 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+                Taps<TL, TV, UncheckedColumns>(r2 + offset, channels, ix0, a.Width, wp + 6 * cs, cs, ref acc4, ref acc5, ref acc6, ref acc7);
+            }
+            if (r3 != null)
+            {
+                Taps<TL, TV, UncheckedColumns>(r3 + offset, channels, ix0, a.Width, wp + 16 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+                Taps<TL, TV, UncheckedColumns>(r3 + offset, channels, ix0, a.Width, wp + 11 * cs, cs, ref acc4, ref acc5, ref acc6, ref acc7);
+            }
+            if (r4 != null)
+            {
+                Taps<TL, TV, UncheckedColumns>(r4 + offset, channels, ix0, a.Width, wp + 21 * cs, cs, ref acc0, ref acc1, ref acc2, ref acc3);
+                Taps<TL, TV, UncheckedColumns>(r4 + offset, channels, ix0, a.Width, wp + 16 * cs, cs, ref acc4, ref acc5, ref acc6, ref acc7);
+            }
+            if (r5 != null) Taps<TL, TV, UncheckedColumns>(r5 + offset, channels, ix0, a.Width, wp + 21 * cs, cs, ref acc4, ref acc5, ref acc6, ref acc7);
+            Store<TL, TV, TA>(output + x * channels, channels, 4, acc0, acc1, acc2, acc3, min, max);
+            Store<TL, TV, TA>(below + x * channels, channels, 4, acc4, acc5, acc6, acc7, min, max);
+        }
+        return x;
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace Depthwise.Kernels.Depthwise;
 /// Borders without a per-pixel slow path: kernel rows in the padding are skipped (null row pointer), so the top
 /// and bottom rows run the same code; tiles whose columns reach into the left or right padding, and the last
 /// partial tile, load zeros for the outside columns (<see cref="ClippedColumns"/>) and store only the outputs
-/// that exist; interior tiles run with no checks at all (<see cref="UncheckedColumns"/>).
+/// that exist; interior tiles run with no checks at all (<see cref="UncheckedColumns"/>). No row pairs: two
+/// rows share only 3 of their 10 input rows here; measured no faster with 32 vector registers, slower with 16.
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConv5x5s2 : IF32DepthwiseRowKernel
 {

@@ -15,33 +15,58 @@ namespace Depthwise.Kernels.Depthwise;
 /// </remarks>
 internal static unsafe class F32DepthwiseConvDriver
 {
-    /// <summary>Computes output rows [start, end) of the flattened (image, row) index.</summary>
+    /// <summary>
+    /// Computes output rows [start, end) of the flattened (image, row) index: two rows of the same image at a time
+    /// when the kernel pairs rows, else one.
+    /// </summary>
     public static void Run<TL, TV, TK, TA>(in DepthwiseConvArgs a, int start, int end)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
         where TK : struct, IF32DepthwiseRowKernel
         where TA : struct, IDepthwiseConvActivationKind
     {
-        int channels = a.Channels;
-        for (int unit = start; unit < end; unit++)
+        for (int unit = start; unit < end;)
         {
             int n = unit / a.OutputHeight, oy = unit - n * a.OutputHeight;
-            int c = 0;
-            if (TL.Count >= 16)
-                for (; c + 16 <= channels; c += 16) TK.Row<F32Lanes512, Vector512<float>, TA>(a, n, oy, c);
-            if (TL.Count >= 8)
-                for (; c + 8 <= channels; c += 8) TK.Row<F32Lanes256, Vector256<float>, TA>(a, n, oy, c);
-            if (TL.Count >= 4)
-            {
-                for (; c + 4 <= channels; c += 4) TK.Row<F32Lanes128, Vector128<float>, TA>(a, n, oy, c);
-                if (c < channels && channels >= 4)
-                {
-                    TK.Row<F32Lanes128, Vector128<float>, TA>(a, n, oy, channels - 4);
-                    c = channels;
-                }
-            }
-            for (; c < channels; c++) TK.Row<F32LanesScalar, float, TA>(a, n, oy, c);
+            bool pair = TK.PairsRows && unit + 1 < end && oy + 1 < a.OutputHeight;
+            Channels<TL, TV, TK, TA>(a, n, oy, pair);
+            unit += pair ? 2 : 1;
         }
+    }
+
+    /// <summary>Every channel block of one row (or row pair): full vectors of the variant's width, then the tail.</summary>
+    private static void Channels<TL, TV, TK, TA>(in DepthwiseConvArgs a, int n, int oy, bool pair)
+        where TL : struct, IF32Lanes<TV>
+        where TV : struct
+        where TK : struct, IF32DepthwiseRowKernel
+        where TA : struct, IDepthwiseConvActivationKind
+    {
+        int channels = a.Channels, c = 0;
+        if (TL.Count >= 16)
+            for (; c + 16 <= channels; c += 16) Block<F32Lanes512, Vector512<float>, TK, TA>(a, n, oy, c, pair);
+        if (TL.Count >= 8)
+            for (; c + 8 <= channels; c += 8) Block<F32Lanes256, Vector256<float>, TK, TA>(a, n, oy, c, pair);
+        if (TL.Count >= 4)
+        {
+            for (; c + 4 <= channels; c += 4) Block<F32Lanes128, Vector128<float>, TK, TA>(a, n, oy, c, pair);
+            if (c < channels && channels >= 4)
+            {
+                Block<F32Lanes128, Vector128<float>, TK, TA>(a, n, oy, channels - 4, pair);
+                c = channels;
+            }
+        }
+        for (; c < channels; c++) Block<F32LanesScalar, float, TK, TA>(a, n, oy, c, pair);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block<TL, TV, TK, TA>(in DepthwiseConvArgs a, int n, int oy, int c, bool pair)
+        where TL : struct, IF32Lanes<TV>
+        where TV : struct
+        where TK : struct, IF32DepthwiseRowKernel
+        where TA : struct, IDepthwiseConvActivationKind
+    {
+        if (pair) TK.RowPair<TL, TV, TA>(a, n, oy, c);
+        else TK.Row<TL, TV, TA>(a, n, oy, c);
     }
 
     /// <summary>The fused activation of one vector (the branches fold away per <typeparamref name="TA"/>).</summary>
