@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Depthwise.Kernels.Depthwise;
 
-// Run: dotnet run -c Release --project bench/DepthwiseConvBench [-- --samples 21 --filter V512 --no-reference
+// Run: dotnet run -c Release --project bench/DepthwiseConvBench [-- --samples 101 --filter V512 --no-reference
 //      --layer H,W,C,K,S (repeatable; replaces the built-in layer list)]
-// Times every supported fp32 depthwise variant that computes each layer (single thread, ReLU6 / HardSwish fused as
-// the nets do) and the scalar reference as the in-run baseline. Each sample runs the kernel enough times to last
+// Times every supported fp32 depthwise variant that computes each layer (single thread; ReLU6 fused as MobileNetV2
+// does; EfficientNet-B0's 5x5 shapes with TF SAME pads and HardSwish fused, since its own Swish is not a fusable
+// epilogue) and the scalar reference as the in-run baseline. Each sample runs the kernel enough times to last
 // ~2 ms; the figures are the median sample and the best one. The machine is shared, so medians of many samples, not means.
 int samples = 51;
 string? filter = null;
