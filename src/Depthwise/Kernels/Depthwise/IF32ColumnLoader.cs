@@ -27,7 +27,8 @@ internal readonly unsafe struct UncheckedColumns : IF32ColumnLoader
 
 /// <summary>
 /// Border tiles: a column in the left or right padding reads as zero and is never dereferenced. Adding the exact
-/// product 0·w leaves the accumulator unchanged, so border outputs equal the reference that skips those taps.
+/// product 0·w (w finite) leaves the accumulator unchanged, so border outputs equal the reference that skips those
+/// taps.
 /// </summary>
 internal readonly unsafe struct ClippedColumns : IF32ColumnLoader
 {
