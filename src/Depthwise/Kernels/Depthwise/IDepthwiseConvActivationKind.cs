@@ -1,0 +1,29 @@
+namespace Depthwise.Kernels.Depthwise;
+
+/// <summary>
+/// The activation as a type, so each (variant, activation) pair is its own JIT specialization and the per-vector
+/// activation code is chosen at compile time instead of by a branch in the inner loop.
+/// </summary>
+internal interface IDepthwiseConvActivationKind
+{
+    /// <summary>The activation this type stands for (a JIT-time constant).</summary>
+    static abstract DepthwiseConvActivation Kind { get; }
+}
+
+/// <summary><see cref="DepthwiseConvActivation.None"/>.</summary>
+internal readonly struct LinearActivationKind : IDepthwiseConvActivationKind
+{
+    public static DepthwiseConvActivation Kind => DepthwiseConvActivation.None;
+}
+
+/// <summary><see cref="DepthwiseConvActivation.Clamp"/>.</summary>
+internal readonly struct ClampActivationKind : IDepthwiseConvActivationKind
+{
+    public static DepthwiseConvActivation Kind => DepthwiseConvActivation.Clamp;
+}
+
+/// <summary><see cref="DepthwiseConvActivation.HardSwish"/>.</summary>
+internal readonly struct HardSwishActivationKind : IDepthwiseConvActivationKind
+{
+    public static DepthwiseConvActivation Kind => DepthwiseConvActivation.HardSwish;
+}
