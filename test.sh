@@ -36,6 +36,12 @@ run() { # run NAME ENV... -- PROJECT [FILTER]
 for proj in tests/*/*.csproj; do
   run "$(basename "$proj" .csproj)" DOTNET_TieredPGO=0 -- "$proj"
 done
+# DESIGN convention 8: every SIMD path runs on this one machine by switching the wider ISAs off.
+# (.NET 10 reads DOTNET_EnableAVX512; the older DOTNET_EnableAVX512F name is ignored.)
+kernels="FullyQualifiedName~Depthwise.Tests.Kernels"
+run "kernels without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
+run "kernels without AVX2 (Vector128 path)" DOTNET_EnableAVX2=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
+run "kernels without hardware intrinsics (scalar path)" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
