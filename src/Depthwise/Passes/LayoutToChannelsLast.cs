@@ -31,11 +31,17 @@ public sealed class LayoutToChannelsLast : IGraphPass
     /// <inheritdoc />
     public string Name => "LayoutToChannelsLast";
 
+    /// <summary>
+    /// True (the default) to convert only graphs with a Conv whose weights are constant and 4-D; tests set it false
+    /// to run the channels-last kernels on any graph (e.g. the ONNX node tests).
+    /// </summary>
+    internal bool ConvolutionNetworksOnly { get; init; } = true;
+
     /// <inheritdoc />
     public bool Run(Graph.Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        if (!graph.Nodes.Any(n => n.Op is ConvOp && n.Input(1)?.Constant is { Shape.Rank: 4 })) return false;
+        if (ConvolutionNetworksOnly && !graph.Nodes.Any(n => n.Op is ConvOp && n.Input(1)?.Constant is { Shape.Rank: 4 })) return false;
         bool changed = Convert(graph);
         changed |= OptimizeTransposes(graph);
         changed |= TransposesToReshapes(graph);
@@ -91,11 +97,14 @@ public sealed class LayoutToChannelsLast : IGraphPass
         for (bool progress = true; progress && budget > 0;)
         {
             progress = false;
-            foreach (var t in graph.Nodes.Where(n => n.Op is TransposeOp).ToArray())
+            foreach (var t in graph.Nodes.Where(n => n.Op is TransposeOp or IdentityOp).ToArray())
             {
                 if (budget-- <= 0) break;
                 if (!graph.Nodes.Contains(t)) continue;
-                if (Simplify(graph, t) || PushDown(graph, t)) { progress = true; changed = true; }
+                bool moved = t.Op is IdentityOp
+                    ? t.Inputs.Length == 1 && t.Inputs[0] is { } source && t.Outputs.Length == 1 && Bypass(graph, t, source)
+                    : Simplify(graph, t) || PushDown(graph, t);
+                if (moved) { progress = true; changed = true; }
             }
             RemoveDead(graph);
         }
@@ -127,6 +136,14 @@ public sealed class LayoutToChannelsLast : IGraphPass
         var y = t.Outputs[0];
         if (x.IsConstant) return ConstantFolding.TryFold(graph, t);
         if (IsIdentity(p)) return Bypass(graph, t, x);
+        // The same transpose of the same value twice (e.g. a graph input read by two converted nodes): keep one.
+        foreach (var (twin, _) in GraphRewriter.Uses(graph, x))
+            if (twin != t && twin.Op is TransposeOp && PermOf(twin) is { } twinPerm && SameAs(twinPerm, p) && !GraphRewriter.IsGraphOutput(graph, y))
+            {
+                foreach (var (n, i) in GraphRewriter.Uses(graph, y)) n.Inputs[i] = twin.Outputs[0];
+                GraphRewriter.Remove(graph, t);
+                return true;
+            }
         if (x.Producer is { Op: TransposeOp } t0 && PermOf(t0) is { } q && q.Length == p.Length)
         {
             var composed = new int[p.Length];
@@ -141,12 +158,22 @@ public sealed class LayoutToChannelsLast : IGraphPass
         return false;
     }
 
-    /// <summary>Removes a node that copies <paramref name="source"/>: its readers read the source (a graph output becomes an Identity).</summary>
+    /// <summary>
+    /// Removes a node that copies <paramref name="source"/>: its readers read the source. When it writes a graph output,
+    /// the source's producer writes that output instead if nothing else reads the source; else the node becomes an Identity.
+    /// </summary>
     private static bool Bypass(Graph.Graph graph, Node t, Value source)
     {
         var y = t.Outputs[0];
         if (GraphRewriter.IsGraphOutput(graph, y))
         {
+            if (source.Producer is { } producer && !GraphRewriter.IsGraphOutput(graph, source)
+                && GraphRewriter.Uses(graph, source) is [var only] && only.Node == t)
+            {
+                GraphRewriter.Remove(graph, t);
+                GraphRewriter.MoveOutput(producer, Array.IndexOf(producer.Outputs, source), y);
+                return true;
+            }
             if (t.Op is IdentityOp && t.Inputs[0] == source) return false;
             t.Op = new IdentityOp();
             t.Inputs = [source];

@@ -151,19 +151,31 @@ internal sealed class SymbolicShapes
                     return true;
                 }
         }
-        return PreservesBatch(node) && InferWithBatchSymbol(node, ins);
+        return PreservesBatch(node, ins) && InferWithBatchSymbol(node, ins);
     }
 
-    /// <summary>Operators whose output dim 0 is input 0's dim 0 and whose other output dims do not depend on it.</summary>
-    private static bool PreservesBatch(Node node) => node.Op switch
+    /// <summary>
+    /// Operators whose output dim 0 is input 0's dim 0 and whose other output dims do not depend on it — or, for Pad,
+    /// is dim 0 plus its pads, which the inference with dim 0 = 1 detects (the output keeps the symbol only if its
+    /// dim 0 is still 1).
+    /// </summary>
+    private static bool PreservesBatch(Node node, Dim[]?[] ins)
     {
-        ConvOp or PoolOp or GlobalAveragePoolOp or GlobalMaxPoolOp => true,
-        FlattenOp f => f.Axis == 1,
-        GemmOp g => !g.TransA,
-        ConcatOp c => c.Axis != 0,
-        ReshapeOp r => !r.AllowZero && node.Input(1)?.Constant is { } spec && spec.ElementCount > 0 && spec.ToInt64Array()[0] == 0,
-        _ => false,
-    };
+        int rank = ins.Length > 0 && ins[0] is { } x ? x.Length : 0;
+        bool NotAxisZero(long axis) => axis != 0 && axis != -rank;
+        return node.Op switch
+        {
+            ConvOp or PoolOp or GlobalAveragePoolOp or GlobalMaxPoolOp or PadOp => true,
+            FlattenOp f => f.Axis == 1,
+            GemmOp g => !g.TransA,
+            ConcatOp c => NotAxisZero(c.Axis),
+            SplitOp s => NotAxisZero(s.Axis),
+            ReduceOp r => node.Input(1)?.Constant is { } axes && axes.ElementCount > 0 && axes.ToInt64Array().All(NotAxisZero),
+            ResizeOp r => r.Axes is null && node.Input(2)?.Constant is { ElementCount: > 0 } scales && scales.ToFloatArray()[0] == 1f,
+            ReshapeOp r => !r.AllowZero && node.Input(1)?.Constant is { } spec && spec.ElementCount > 0 && spec.ToInt64Array()[0] == 0,
+            _ => false,
+        };
+    }
 
     /// <summary>
     /// Infers a batch-preserving node whose only unknown dims are one symbol in dim 0 of its inputs: with the symbol
