@@ -36,6 +36,7 @@ public sealed class BatchNormFolding : IGraphPass
     {
         if (convNode.Input(1)?.Constant is not { DataType: DataType.Float32 } w || w.Shape.Rank < 3) return false;
         int m = w.Shape[0];
+        if (m == 0 || convNode.Inputs[0] is null) return false;
         var stats = new float[4][];
         for (int i = 0; i < 4; i++)
         {

@@ -328,7 +328,8 @@ public sealed class LayoutToChannelsLast : IGraphPass
     private static Value? TransposedConstant(Graph.Graph graph, Value v, Tensor k, int[] p)
     {
         int rank = p.Length;
-        if (k.Shape.Rank > rank) return null;
+        // Per-axis quantization parameters would have to move with the axes: leave quantized constants alone.
+        if (k.Shape.Rank > rank || k.Quant is not null || v.Quant is not null) return null;
         if (k.ElementCount == 1) return v;
         var dims = new int[rank];
         for (int d = 0; d < rank; d++) dims[d] = d < rank - k.Shape.Rank ? 1 : k.Shape[d - (rank - k.Shape.Rank)];

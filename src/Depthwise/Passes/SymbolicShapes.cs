@@ -212,21 +212,21 @@ internal sealed class SymbolicShapes
     private bool InferConcrete(Node node, Dim[]?[] ins)
     {
         var states = new ValueState[ins.Length];
-        for (int i = 0; i < ins.Length; i++)
-        {
-            states[i] = new ValueState();
-            if (ins[i] is not { } dims || node.Inputs[i] is not { } v) continue;
-            states[i].IsPresent = true;
-            states[i].Shape = new Shape(dims.Select(d => d.Size).ToArray());
-            states[i].Type = TypeOf(v);
-            states[i].Constant = v.Constant ?? _constants.GetValueOrDefault(v);
-            states[i].Quant = v.Quant;
-            if (states[i].Type == DataType.Undefined) return false;
-        }
         var outs = new ValueState[node.Outputs.Length];
         for (int i = 0; i < outs.Length; i++) outs[i] = new ValueState();
         try
         {
+            for (int i = 0; i < ins.Length; i++)
+            {
+                states[i] = new ValueState();
+                if (ins[i] is not { } dims || node.Inputs[i] is not { } v) continue;
+                states[i].IsPresent = true;
+                states[i].Shape = new Shape(dims.Select(d => d.Size).ToArray());
+                states[i].Type = TypeOf(v);
+                states[i].Constant = v.Constant ?? _constants.GetValueOrDefault(v);
+                states[i].Quant = v.Quant;
+                if (states[i].Type == DataType.Undefined) return false;
+            }
             node.Op.InferOutputs(new OpContext(node, states, outs));
         }
         catch (Exception e) when (e is DepthwiseException or ArgumentException or InvalidOperationException or IndexOutOfRangeException
