@@ -84,8 +84,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
             var old = node.Outputs[k];
             var fresh = GraphRewriter.NewValue(graph, $"{old.Name}_{(SameAs(perm, ToFirst) ? "nhwc" : "t")}", old.DataType);
             GraphRewriter.MoveOutput(node, k, fresh);
-            var t = GraphRewriter.InsertAfter(graph, node, $"{node.Name}/transpose_{k}", new TransposeOp { Perm = perm }, [fresh], [old.Name]);
-            _ = t;
+            GraphRewriter.InsertAfter(graph, node, $"{node.Name}/transpose_{k}", new TransposeOp { Perm = perm }, [fresh], [old.Name]);
         }
     }
 
@@ -152,7 +151,6 @@ public sealed class LayoutToChannelsLast : IGraphPass
             if (IsIdentity(composed)) return Bypass(graph, t, z);
             t.Inputs[0] = z;
             t.Op = new TransposeOp { Perm = composed };
-            _ = y;
             return true;
         }
         return false;
@@ -310,8 +308,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
                     shape.Outputs[0].DataType = DataType.Int64;
                     var indices = GraphRewriter.NewConstant(graph, $"{c.Name}/perm", Tensor.FromArray(new Shape(rank), p.Select(v => (long)v).ToArray()));
                     GraphRewriter.Remove(graph, c);
-                    var gather = GraphRewriter.InsertAfter(graph, shape, c.Name, new GatherOp { Axis = 0 }, [shape.Outputs[0], indices], [output.Name]);
-                    _ = gather;
+                    GraphRewriter.InsertAfter(graph, shape, c.Name, new GatherOp { Axis = 0 }, [shape.Outputs[0], indices], [output.Name]);
                     return true;
                 }
             default:

@@ -169,3 +169,64 @@ public class LayoutToChannelsLastTests
         }
     }
 }
+
+/// <summary>
+/// Every ONNX node test model through all passes, with the layout pass forced onto graphs without a convolution
+/// network: no pass may throw, and every case that passes as imported must still pass.
+/// </summary>
+public class AllPassesOnNodeTests
+{
+    private sealed class ForcedLayout : IGraphPass
+    {
+        public string Name => "ForcedLayout";
+
+        public bool Run(Graph.Graph graph) => new LayoutToChannelsLast { ConvolutionNetworksOnly = false }.Run(graph);
+    }
+
+    /// <summary>Null when the case passes on <paramref name="graph"/>, else why not.</summary>
+    private static string? RunCase(string dir, Graph.Graph graph)
+    {
+        try
+        {
+            var session = new InferenceSession(graph, new SessionOptions { OptimizationLevel = OptimizationLevel.None });
+            foreach (var set in Directory.GetDirectories(dir, "test_data_set_*"))
+            {
+                var inputs = Enumerable.Range(0, session.Inputs.Count).Select(i => OnnxTestCase.ReadTensorFile(Path.Combine(set, $"input_{i}.pb"))).ToArray();
+                var outputs = session.Run(inputs);
+                for (int i = 0; File.Exists(Path.Combine(set, $"output_{i}.pb")); i++)
+                {
+                    var expected = OnnxTestCase.ReadTensorFile(Path.Combine(set, $"output_{i}.pb"));
+                    if (OnnxTestCase.Compare(outputs[i], expected, OnnxTestCase.DefaultRtol, OnnxTestCase.DefaultAtol, out _) is { } msg) return msg;
+                }
+            }
+            return null;
+        }
+        catch (DepthwiseException e) { return e.Message; }
+    }
+
+    [SkippableFact]
+    public void PassesNeverBreakANodeTest()
+    {
+        Skip.IfNot(Directory.Exists(NodeTests.Root), $"ONNX node tests not found at {NodeTests.Root}");
+        var manager = new PassManager([.. GraphOptimizer.PassesFor(OptimizationLevel.All), new ForcedLayout()]);
+        var broken = new List<string>();
+        int compared = 0;
+        foreach (var dir in Directory.GetDirectories(NodeTests.Root).Order(StringComparer.Ordinal))
+        {
+            Graph.Graph original, optimized;
+            try
+            {
+                original = ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+                optimized = ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+            }
+            catch (DepthwiseException) { continue; }
+            manager.Run(optimized);   // must not throw
+            optimized.Validate();
+            if (RunCase(dir, original) is not null) continue;
+            compared++;
+            if (RunCase(dir, optimized) is { } why) broken.Add($"{Path.GetFileName(dir)}: {why}");
+        }
+        Assert.True(compared > 300, $"only {compared} node tests ran");
+        Assert.True(broken.Count == 0, string.Join("\n", broken));
+    }
+}
