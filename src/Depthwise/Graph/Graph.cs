@@ -128,6 +128,24 @@ public sealed class Graph
         }
     }
 
+    /// <summary>
+    /// Forgets values nothing refers to any more (constants no node reads, e.g. weights a pass replaced): not a graph
+    /// input or output, not produced or read by any node. Returns how many were removed.
+    /// </summary>
+    public int RemoveUnusedValues()
+    {
+        var live = new HashSet<Value>(Inputs);
+        live.UnionWith(Outputs);
+        foreach (var n in Nodes)
+        {
+            foreach (var v in n.Inputs) if (v is not null) live.Add(v);
+            live.UnionWith(n.Outputs);
+        }
+        var dead = _values.Values.Where(v => !live.Contains(v)).ToArray();
+        foreach (var v in dead) _values.Remove(v.Name);
+        return dead.Length;
+    }
+
     /// <summary>Makes every consumer of <paramref name="from"/> (and the graph outputs) read <paramref name="to"/> instead.</summary>
     public void ReplaceAllUses(Value from, Value to)
     {

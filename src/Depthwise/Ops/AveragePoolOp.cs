@@ -15,6 +15,13 @@ public sealed class AveragePoolOp : PoolOp
     public override string OpType => "AveragePool";
 
     /// <inheritdoc />
+    public override Op WithLayout(ChannelLayout layout) => new AveragePoolOp
+    {
+        KernelShape = KernelShape, Strides = Strides, Dilations = Dilations, Pads = Pads, AutoPad = AutoPad, CeilMode = CeilMode,
+        CountIncludePad = CountIncludePad, Layout = layout,
+    };
+
+    /// <inheritdoc />
     public override void InferOutputs(OpContext ctx)
     {
         ctx.ExpectType(0, DataType.Float32);
@@ -37,21 +44,25 @@ public sealed class AveragePoolOp : PoolOp
                 count[d][o] = b - a;
             }
         }
-        return new ReferenceKernel(w, ChannelFirstLayout.Of(ctx.InputShape(0)), lo, hi, count);
+        return new ReferenceKernel(w, PlaneLayout.Of(ctx.InputShape(0), Layout), lo, hi, count);
     }
 
-    /// <summary>Per plane and output position: sums the taps in the precomputed valid ranges, divides by the precomputed count.</summary>
-    private sealed class ReferenceKernel(SpatialWindow w, ChannelFirstLayout layout, int[][] lo, int[][] hi, int[][] count) : Kernel
+    /// <summary>
+    /// Per plane and output position: sums the taps in the precomputed valid ranges, divides by the precomputed count.
+    /// Planes are addressed through <see cref="PlaneLayout"/>, so channels-last data runs the same loops.
+    /// </summary>
+    private sealed class ReferenceKernel(SpatialWindow w, PlaneLayout layout, int[][] lo, int[][] hi, int[][] count) : Kernel
     {
         public override void Run(in KernelContext ctx)
         {
             var x = ctx.Input<float>(0);
             var y = ctx.Output<float>(0);
-            int inSize = w.InputSize, outSize = w.OutputSize;
-            for (int p = 0; p < layout.PlaneCount; p++)
+            var outLayout = layout with { PlaneSize = w.OutputSize };
+            int xs = layout.ElementStride, ys = outLayout.ElementStride;
+            for (int n = 0; n < layout.Batch; n++)
+            for (int c = 0; c < layout.Channels; c++)
             {
-                var xs = x.Slice(p * inSize, inSize);
-                var ys = y.Slice(p * outSize, outSize);
+                int xPlane = layout.PlaneOffset(n, c), yPlane = outLayout.PlaneOffset(n, c);
                 int at = 0;
                 for (int od = 0; od < w.Output[0]; od++)
                 for (int oh = 0; oh < w.Output[1]; oh++)
@@ -63,12 +74,12 @@ public sealed class AveragePoolOp : PoolOp
                         int id = w.InputPosition(0, od, kd);
                         for (int kh = lo[1][oh]; kh < hi[1][oh]; kh++)
                         {
-                            var row = xs.Slice(w.InputRowOffset(id, w.InputPosition(1, oh, kh)), w.Input[2]);
-                            for (int kw = lo[2][ow]; kw < hi[2][ow]; kw++) sum += row[w.InputPosition(2, ow, kw)];
+                            int row = xPlane + w.InputRowOffset(id, w.InputPosition(1, oh, kh)) * xs;
+                            for (int kw = lo[2][ow]; kw < hi[2][ow]; kw++) sum += x[row + w.InputPosition(2, ow, kw) * xs];
                         }
                     }
-                    int n = count[0][od] * count[1][oh] * count[2][ow];
-                    ys[at] = n == 0 ? float.NaN : sum / n;
+                    int k = count[0][od] * count[1][oh] * count[2][ow];
+                    y[yPlane + at * ys] = k == 0 ? float.NaN : sum / k;
                 }
             }
         }

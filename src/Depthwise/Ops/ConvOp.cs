@@ -4,10 +4,14 @@ using Depthwise.Tensors;
 namespace Depthwise.Ops;
 
 /// <summary>
-/// Conv: Y[n, m] = B[m] + Σ over the group's input channels and the kernel taps of X · W, for 1 to 3 spatial dims.
-/// X is [N, C, spatial...], W is [M, C/group, kernel...], the optional bias B is [M]; group = C makes it depthwise.
+/// Conv: Y[n, m] = act(B[m] + Σ over the group's input channels and the kernel taps of X · W + R[n, m]), for 1 to 3
+/// spatial dims. X is [N, C, spatial...] (or [N, H, W, C] when <see cref="Layout"/> is channels-last), W is
+/// [M, C/group, kernel...] in either layout, the optional bias B is [M]; group = C makes it depthwise.
+/// Beyond ONNX, the graph passes may fuse what follows a convolution into it: an optional input 3, the residual R
+/// (same shape and layout as Y, added after the bias), and <see cref="Activation"/> (applied last). Without them the
+/// operator is ONNX's Conv; the exporter writes them back as Add and activation nodes.
 /// </summary>
-public sealed class ConvOp : Op
+public sealed class ConvOp : Op, IChannelLayoutOp
 {
     /// <summary>Kernel sizes; null means "take them from W".</summary>
     public int[]? KernelShape { get; init; }
@@ -27,18 +31,49 @@ public sealed class ConvOp : Op
     /// <summary>Number of groups the input and output channels are split into.</summary>
     public int Group { get; init; } = 1;
 
+    /// <summary>Layout of X, the residual and Y (channels-first, ONNX's, by default). W is [M, C/group, kernel...] in both.</summary>
+    public ChannelLayout Layout { get; init; }
+
+    /// <summary>The activation applied to the output (after bias and residual); none by default.</summary>
+    public ConvActivation Activation { get; init; }
+
+    /// <summary>Index of the optional residual input (added to the output before the activation).</summary>
+    public const int ResidualInput = 3;
+
     /// <inheritdoc />
     public override string OpType => "Conv";
+
+    /// <inheritdoc />
+    public bool IsLayoutInput(int index) => index is 0 or ResidualInput;
+
+    /// <inheritdoc />
+    public Op WithLayout(ChannelLayout layout) => With(layout, Activation);
+
+    /// <summary>A copy with every attribute the same except the layout and the activation.</summary>
+    public ConvOp With(ChannelLayout layout, ConvActivation activation) => new()
+    {
+        KernelShape = KernelShape,
+        Strides = Strides,
+        Dilations = Dilations,
+        Pads = Pads,
+        AutoPad = AutoPad,
+        Group = Group,
+        Layout = layout,
+        Activation = activation,
+    };
 
     /// <inheritdoc />
     public override void InferOutputs(OpContext ctx)
     {
         var (x, w, window) = Resolve(ctx);
-        var dims = new int[x.Rank];
-        dims[0] = x[0];
-        dims[1] = w[0];
-        window.OutputDims.CopyTo(dims, 2);
-        ctx.SetOutput(0, DataType.Float32, new Shape(dims));
+        var y = PlaneLayout.Compose(x[0], w[0], window.OutputDims, Layout);
+        if (ctx.HasInput(ResidualInput))
+        {
+            ctx.ExpectType(ResidualInput, DataType.Float32);
+            if (ctx.InputShape(ResidualInput) != y)
+                throw ctx.Error($"the residual input has shape {ctx.InputShape(ResidualInput)}; it must equal the output shape {y}");
+        }
+        ctx.SetOutput(0, DataType.Float32, y);
     }
 
     /// <inheritdoc />
@@ -52,19 +87,20 @@ public sealed class ConvOp : Op
     public override Kernel CreateKernel(OpContext ctx)
     {
         var (x, w, window) = Resolve(ctx);
-        return new ReferenceKernel(window, ChannelFirstLayout.Of(x), w[0], Group);
+        return new ReferenceKernel(window, PlaneLayout.Of(x, Layout), w[0], Group, Activation);
     }
 
     private (Shape X, Shape W, SpatialWindow Window) Resolve(OpContext ctx)
     {
         ctx.ExpectType(0, DataType.Float32);
         ctx.ExpectType(1, DataType.Float32);
+        PlaneLayout.Expect(ctx, 0, Layout, minRank: 3);
         var x = ctx.InputShape(0);
         var w = ctx.InputShape(1);
-        if (x.Rank < 3) throw ctx.Error($"X has shape {x}; expected [N, C, spatial...] with at least one spatial dim");
+        int channels = x[PlaneLayout.ChannelAxis(x.Rank, Layout)];
         if (w.Rank != x.Rank) throw ctx.Error($"W has shape {w}; expected rank {x.Rank} like X {x}");
-        if (Group < 1 || x[1] % Group != 0) throw ctx.Error($"group {Group} does not divide the {x[1]} input channels");
-        if (w[1] * Group != x[1]) throw ctx.Error($"W has shape {w}: {w[1]} input channels per group × group {Group} ≠ {x[1]} channels of X");
+        if (Group < 1 || channels % Group != 0) throw ctx.Error($"group {Group} does not divide the {channels} input channels");
+        if (w[1] * Group != channels) throw ctx.Error($"W has shape {w}: {w[1]} input channels per group × group {Group} ≠ {channels} channels of X");
         if (w[0] % Group != 0) throw ctx.Error($"group {Group} does not divide the {w[0]} output channels of W");
         var kernel = w.Dims[2..];
         if (KernelShape is not null && !KernelShape.AsSpan().SequenceEqual(kernel))
@@ -75,15 +111,20 @@ public sealed class ConvOp : Op
             var b = ctx.InputShape(2);
             if (b.Rank != 1 || b[0] != w[0]) throw ctx.Error($"B has shape {b}; expected [{w[0]}]");
         }
-        var window = SpatialWindow.ForSliding(ctx, x.Dims[2..], kernel, Strides, Dilations, Pads, AutoPad, ceilMode: false);
+        var window = SpatialWindow.ForSliding(ctx, PlaneLayout.SpatialDims(x, Layout), kernel, Strides, Dilations, Pads, AutoPad, ceilMode: false);
         return (x, w, window);
     }
 
     /// <summary>
-    /// Direct convolution over NCHW planes. For each output row: for each input channel of the group and each kernel
-    /// tap whose input row exists, one y += w · x over the precomputed range of output columns that read inside the
-    /// input (so the inner loop has no bounds tests and, at stride 1, reads contiguous memory). Pointwise convolutions
-    /// (1×1, stride 1, no pads) run as blocked matrix products over whole planes instead.
+    /// Direct convolution over channel planes, indexed by <see cref="PlaneLayout"/> so that one loop nest serves both
+    /// layouts (channels-first rows are contiguous, channels-last rows step by the channel count). For each output row
+    /// and output channel: for each input channel of the group and each kernel tap whose input row exists, one
+    /// y += w · x over the precomputed range of output columns that read inside the input (so the inner loop has no
+    /// bounds tests). Rows are the outer loop so the few input rows a row reads stay in cache across all channels.
+    /// Pointwise convolutions (1×1, stride 1, no pads) run as blocked matrix products over whole planes instead.
+    /// The epilogue adds the residual and applies the activation to each finished row or block.
+    /// Every output element accumulates bias, then input channels, then taps in the same order in both layouts, so
+    /// the channels-last result equals the channels-first one bit for bit.
     /// </summary>
     private sealed class ReferenceKernel : Kernel
     {
@@ -91,8 +132,9 @@ public sealed class ConvOp : Op
         private const int PointwiseBlock = 128;
 
         private readonly SpatialWindow _w;
-        private readonly ChannelFirstLayout _x;
-        private readonly ChannelFirstLayout _y;
+        private readonly PlaneLayout _x;
+        private readonly PlaneLayout _y;
+        private readonly ConvActivation _activation;
         private readonly int _cinPerGroup;
         private readonly int _coutPerGroup;
         private readonly int _kernelSize;
@@ -101,11 +143,12 @@ public sealed class ConvOp : Op
         private readonly int[] _khLo, _khHi;             // per output row along H: the taps that read an input row
         private readonly int[] _kdLo, _kdHi;             // per output plane along D: the taps that read an input plane
 
-        public ReferenceKernel(SpatialWindow w, ChannelFirstLayout x, int outChannels, int group)
+        public ReferenceKernel(SpatialWindow w, PlaneLayout x, int outChannels, int group, ConvActivation activation)
         {
             _w = w;
             _x = x;
-            _y = new ChannelFirstLayout(x.Batch, outChannels, w.OutputSize);
+            _y = new PlaneLayout(x.Batch, outChannels, w.OutputSize, x.Layout);
+            _activation = activation;
             _cinPerGroup = x.Channels / group;
             _coutPerGroup = outChannels / group;
             _kernelSize = w.KernelSize;
@@ -134,61 +177,67 @@ public sealed class ConvOp : Op
             var x = ctx.Input<float>(0);
             var w = ctx.Input<float>(1);
             var b = ctx.HasInput(2) ? ctx.Input<float>(2) : default;
+            var r = ctx.HasInput(ResidualInput) ? ctx.Input<float>(ResidualInput) : default;
             var y = ctx.Output<float>(0);
-            if (_pointwise) RunPointwise(x, w, b, y);
-            else RunDirect(x, w, b, y);
+            if (_pointwise) RunPointwise(x, w, b, r, y);
+            else RunDirect(x, w, b, r, y);
         }
 
-        private void RunDirect(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y)
+        private void RunDirect(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> r, Span<float> y)
         {
             var win = _w;
             int od = win.Output[0], oh = win.Output[1], ow = win.Output[2];
             int kh = win.Kernel[1], kw = win.Kernel[2];
-            int inSize = _x.PlaneSize, iw = win.Input[2], sw = win.Stride[2];
+            int xs = _x.ElementStride, ys = _y.ElementStride, sw = win.Stride[2];
+            bool epilogue = !_activation.IsNone || !r.IsEmpty;
             for (int n = 0; n < _x.Batch; n++)
             {
-                for (int oc = 0; oc < _y.Channels; oc++)
+                for (int d = 0; d < od; d++)
                 {
-                    int g = oc / _coutPerGroup;
-                    var yPlane = y.Slice(_y.PlaneOffset(n, oc), _y.PlaneSize);
-                    var xGroup = x.Slice(_x.PlaneOffset(n, g * _cinPerGroup), _cinPerGroup * inSize);
-                    var wOc = w.Slice(oc * _cinPerGroup * _kernelSize, _cinPerGroup * _kernelSize);
-                    float bias = b.IsEmpty ? 0f : b[oc];
-                    for (int d = 0; d < od; d++)
+                    for (int h = 0; h < oh; h++)
                     {
-                        for (int h = 0; h < oh; h++)
+                        int yRowInPlane = win.OutputRowOffset(d, h) * ys;
+                        for (int oc = 0; oc < _y.Channels; oc++)
                         {
-                            var yRow = yPlane.Slice(win.OutputRowOffset(d, h), ow);
-                            yRow.Fill(bias);
+                            int g = oc / _coutPerGroup;
+                            int yRow = _y.PlaneOffset(n, oc) + yRowInPlane;
+                            var wOc = w.Slice(oc * _cinPerGroup * _kernelSize, _cinPerGroup * _kernelSize);
+                            float bias = b.IsEmpty ? 0f : b[oc];
+                            for (int i = 0; i < ow; i++) y[yRow + i * ys] = bias;
                             for (int ic = 0; ic < _cinPerGroup; ic++)
                             {
-                                var xPlane = xGroup.Slice(ic * inSize, inSize);
+                                int xPlane = _x.PlaneOffset(n, g * _cinPerGroup + ic);
                                 var wIc = wOc.Slice(ic * _kernelSize, _kernelSize);
                                 for (int td = _kdLo[d]; td < _kdHi[d]; td++)
                                 {
                                     int id = win.InputPosition(0, d, td);
                                     for (int th = _khLo[h]; th < _khHi[h]; th++)
                                     {
-                                        var xRow = xPlane.Slice(win.InputRowOffset(id, win.InputPosition(1, h, th)), iw);
+                                        int xRow = xPlane + win.InputRowOffset(id, win.InputPosition(1, h, th)) * xs;
                                         var wRow = wIc.Slice((td * kh + th) * kw, kw);
                                         for (int tw = 0; tw < kw; tw++)
                                         {
                                             int lo = _owLo[tw], hi = _owHi[tw];
-                                            if (hi > lo) ScalarAxpy.StridedSource(wRow[tw], xRow[_iwFirst[tw]..], sw, yRow[lo..hi]);
+                                            if (hi > lo)
+                                                ScalarAxpy.Strided(wRow[tw], x[(xRow + _iwFirst[tw] * xs)..], sw * xs, y[(yRow + lo * ys)..], ys, hi - lo);
                                         }
                                     }
                                 }
                             }
+                            if (epilogue) _activation.Apply(y[yRow..], ys, ow, r.IsEmpty ? default : r[yRow..]);
                         }
                     }
                 }
             }
         }
 
-        private void RunPointwise(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y)
+        private void RunPointwise(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> r, Span<float> y)
         {
             int plane = _x.PlaneSize, cin = _cinPerGroup;
             int groups = _y.Channels / _coutPerGroup;
+            int xs = _x.ElementStride, ys = _y.ElementStride, xc = _x.ChannelStride;
+            bool contiguous = xs == 1 && ys == 1;
+            bool epilogue = !_activation.IsNone || !r.IsEmpty;
             for (int n = 0; n < _x.Batch; n++)
             {
                 for (int g = 0; g < groups; g++)
@@ -196,21 +245,35 @@ public sealed class ConvOp : Op
                     for (int p0 = 0; p0 < plane; p0 += PointwiseBlock)
                     {
                         int len = Math.Min(PointwiseBlock, plane - p0);
-                        int xFirst = _x.PlaneOffset(n, g * cin) + p0;
+                        int xFirst = _x.PlaneOffset(n, g * cin) + p0 * xs;
                         for (int ocg = 0; ocg < _coutPerGroup; ocg++)
                         {
                             int oc = g * _coutPerGroup + ocg;
-                            var yBlock = y.Slice(_y.PlaneOffset(n, oc) + p0, len);
-                            yBlock.Fill(b.IsEmpty ? 0f : b[oc]);
+                            int yFirst = _y.PlaneOffset(n, oc) + p0 * ys;
+                            float bias = b.IsEmpty ? 0f : b[oc];
                             var wOc = w.Slice(oc * cin, cin);
-                            int ic = 0;
-                            for (; ic + 4 <= cin; ic += 4)
+                            if (contiguous)
                             {
-                                int at = xFirst + ic * plane;
-                                ScalarAxpy.Contiguous4(wOc[ic], x.Slice(at, len), wOc[ic + 1], x.Slice(at + plane, len),
-                                    wOc[ic + 2], x.Slice(at + 2 * plane, len), wOc[ic + 3], x.Slice(at + 3 * plane, len), yBlock);
+                                var yBlock = y.Slice(yFirst, len);
+                                yBlock.Fill(bias);
+                                int ic = 0;
+                                for (; ic + 4 <= cin; ic += 4)
+                                {
+                                    int at = xFirst + ic * xc;
+                                    ScalarAxpy.Contiguous4(wOc[ic], x.Slice(at, len), wOc[ic + 1], x.Slice(at + xc, len),
+                                        wOc[ic + 2], x.Slice(at + 2 * xc, len), wOc[ic + 3], x.Slice(at + 3 * xc, len), yBlock);
+                                }
+                                for (; ic < cin; ic++) ScalarAxpy.Contiguous(wOc[ic], x.Slice(xFirst + ic * xc, len), yBlock);
                             }
-                            for (; ic < cin; ic++) ScalarAxpy.Contiguous(wOc[ic], x.Slice(xFirst + ic * plane, len), yBlock);
+                            else
+                            {
+                                for (int i = 0; i < len; i++) y[yFirst + i * ys] = bias;
+                                int ic = 0;
+                                for (; ic + 4 <= cin; ic += 4)
+                                    ScalarAxpy.Strided4(wOc[ic], wOc[ic + 1], wOc[ic + 2], wOc[ic + 3], x[(xFirst + ic * xc)..], xc, xs, y[yFirst..], ys, len);
+                                for (; ic < cin; ic++) ScalarAxpy.Strided(wOc[ic], x[(xFirst + ic * xc)..], xs, y[yFirst..], ys, len);
+                            }
+                            if (epilogue) _activation.Apply(y[yFirst..], ys, len, r.IsEmpty ? default : r[yFirst..]);
                         }
                     }
                 }

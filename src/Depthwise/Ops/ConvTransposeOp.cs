@@ -60,7 +60,7 @@ public sealed class ConvTransposeOp : Op
     public override Kernel CreateKernel(OpContext ctx)
     {
         var (x, w, window) = Resolve(ctx);
-        return new ReferenceKernel(window, ChannelFirstLayout.Of(x), w[1] * Group, Group);
+        return new ReferenceKernel(window, PlaneLayout.Of(x), w[1] * Group, Group);
     }
 
     /// <summary>The shapes of X and W and the window of the equivalent convolution (large side = this op's output).</summary>
@@ -140,17 +140,17 @@ public sealed class ConvTransposeOp : Op
     private sealed class ReferenceKernel : Kernel
     {
         private readonly SpatialWindow _w;   // Input = this op's output (large side), Output = this op's input
-        private readonly ChannelFirstLayout _x;
-        private readonly ChannelFirstLayout _y;
+        private readonly PlaneLayout _x;
+        private readonly PlaneLayout _y;
         private readonly int _cinPerGroup;
         private readonly int _coutPerGroup;
         private readonly int[][] _lo, _hi;   // per dim (D, H, W) and tap: the input positions [lo, hi) whose target is inside the output
 
-        public ReferenceKernel(SpatialWindow w, ChannelFirstLayout x, int outChannels, int group)
+        public ReferenceKernel(SpatialWindow w, PlaneLayout x, int outChannels, int group)
         {
             _w = w;
             _x = x;
-            _y = new ChannelFirstLayout(x.Batch, outChannels, w.InputSize);
+            _y = new PlaneLayout(x.Batch, outChannels, w.InputSize);
             _cinPerGroup = x.Channels / group;
             _coutPerGroup = outChannels / group;
             _lo = new int[3][];

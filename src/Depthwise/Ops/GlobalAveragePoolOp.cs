@@ -2,43 +2,58 @@ using Depthwise.Tensors;
 
 namespace Depthwise.Ops;
 
-/// <summary>GlobalAveragePool: the mean of each channel's spatial plane; [N, C, spatial...] → [N, C, 1, ...].</summary>
-public sealed class GlobalAveragePoolOp : Op
+/// <summary>
+/// GlobalAveragePool: the mean of each channel's spatial plane; [N, C, spatial...] → [N, C, 1, ...]
+/// (or [N, H, W, C] → [N, 1, 1, C] when <see cref="Layout"/> is channels-last).
+/// </summary>
+public sealed class GlobalAveragePoolOp : Op, IChannelLayoutOp
 {
     /// <inheritdoc />
     public override string OpType => "GlobalAveragePool";
 
-    /// <inheritdoc />
-    public override void InferOutputs(OpContext ctx) => ctx.SetOutput(0, DataType.Float32, GlobalPoolShape(ctx));
+    /// <summary>Layout of X and Y (channels-first, ONNX's, by default).</summary>
+    public ChannelLayout Layout { get; init; }
 
     /// <inheritdoc />
-    public override Kernel CreateKernel(OpContext ctx) => new ReferenceKernel(ChannelFirstLayout.Of(ctx.InputShape(0)));
+    public bool IsLayoutInput(int index) => index == 0;
 
-    /// <summary>Checks a global pool's input (float32, [N, C, spatial...]) and returns its output shape [N, C, 1, ...].</summary>
-    internal static Shape GlobalPoolShape(OpContext ctx)
+    /// <inheritdoc />
+    public Op WithLayout(ChannelLayout layout) => new GlobalAveragePoolOp { Layout = layout };
+
+    /// <inheritdoc />
+    public override void InferOutputs(OpContext ctx) => ctx.SetOutput(0, DataType.Float32, GlobalPoolShape(ctx, Layout));
+
+    /// <inheritdoc />
+    public override Kernel CreateKernel(OpContext ctx) => new ReferenceKernel(PlaneLayout.Of(ctx.InputShape(0), Layout));
+
+    /// <summary>Checks a global pool's input (float32, [N, C, spatial...] or [N, H, W, C]) and returns its output shape (spatial dims 1).</summary>
+    internal static Shape GlobalPoolShape(OpContext ctx, ChannelLayout layout)
     {
         ctx.ExpectType(0, DataType.Float32);
+        PlaneLayout.Expect(ctx, 0, layout, minRank: 2);
         var x = ctx.InputShape(0);
-        if (x.Rank < 2) throw ctx.Error($"X has shape {x}; expected [N, C, spatial...]");
         var dims = x.ToArray();
-        for (int i = 2; i < dims.Length; i++) dims[i] = 1;
+        int channelAxis = PlaneLayout.ChannelAxis(x.Rank, layout);
+        for (int i = 1; i < dims.Length; i++) if (i != channelAxis) dims[i] = 1;
         return new Shape(dims);
     }
 
     /// <summary>Sums each plane in double precision (large planes lose no accuracy), then divides.</summary>
-    private sealed class ReferenceKernel(ChannelFirstLayout layout) : Kernel
+    private sealed class ReferenceKernel(PlaneLayout layout) : Kernel
     {
         public override void Run(in KernelContext ctx)
         {
             var x = ctx.Input<float>(0);
             var y = ctx.Output<float>(0);
-            int plane = layout.PlaneSize;
-            for (int p = 0; p < layout.PlaneCount; p++)
+            int plane = layout.PlaneSize, stride = layout.ElementStride;
+            var outLayout = layout with { PlaneSize = 1 };
+            for (int n = 0; n < layout.Batch; n++)
+            for (int c = 0; c < layout.Channels; c++)
             {
-                var xs = x.Slice(p * plane, plane);
+                int at = layout.PlaneOffset(n, c);
                 double sum = 0;
-                foreach (var v in xs) sum += v;
-                y[p] = (float)(sum / plane);
+                for (int i = 0; i < plane; i++, at += stride) sum += x[at];
+                y[outLayout.PlaneOffset(n, c)] = (float)(sum / plane);
             }
         }
     }

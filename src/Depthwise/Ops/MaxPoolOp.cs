@@ -17,13 +17,24 @@ public sealed class MaxPoolOp : PoolOp
     public override string OpType => "MaxPool";
 
     /// <inheritdoc />
+    public override Op WithLayout(ChannelLayout layout) => new MaxPoolOp
+    {
+        KernelShape = KernelShape, Strides = Strides, Dilations = Dilations, Pads = Pads, AutoPad = AutoPad, CeilMode = CeilMode,
+        StorageOrder = StorageOrder, Layout = layout,
+    };
+
+    /// <inheritdoc />
     public override void InferOutputs(OpContext ctx)
     {
         ctx.ExpectType(0, DataType.Float32, DataType.Float16, DataType.Int8, DataType.UInt8);
         var shape = OutputShape(ctx.InputShape(0), Window(ctx));
         ctx.SetOutput(0, ctx.InputType(0), shape);
         ctx.SetOutputQuant(0, ctx.InputQuant(0));
-        if (ctx.OutputCount > 1) ctx.SetOutput(1, DataType.Int64, shape);
+        if (ctx.OutputCount > 1)
+        {
+            if (Layout == ChannelLayout.ChannelsLast) throw ctx.Error("the Indices output is defined for channels-first data only");
+            ctx.SetOutput(1, DataType.Int64, shape);
+        }
     }
 
     /// <inheritdoc />
@@ -31,7 +42,7 @@ public sealed class MaxPoolOp : PoolOp
     {
         var w = Window(ctx);
         var (lo, hi) = TapRanges(w);
-        var layout = ChannelFirstLayout.Of(ctx.InputShape(0));
+        var layout = PlaneLayout.Of(ctx.InputShape(0), Layout);
         bool indices = ctx.OutputCount > 1;
         return ctx.InputType(0) switch
         {
@@ -45,8 +56,9 @@ public sealed class MaxPoolOp : PoolOp
     /// <summary>
     /// Per plane and output position: scans the taps in the precomputed valid ranges keeping the first largest
     /// element (a window entirely in padding gives the type's lowest value and index -1, as ONNX Runtime does).
+    /// Planes are addressed through <see cref="PlaneLayout"/>, so channels-last data runs the same loops.
     /// </summary>
-    private sealed class ReferenceKernel<T>(SpatialWindow w, ChannelFirstLayout layout, int[][] lo, int[][] hi, bool indices, bool columnMajor) : Kernel
+    private sealed class ReferenceKernel<T>(SpatialWindow w, PlaneLayout layout, int[][] lo, int[][] hi, bool indices, bool columnMajor) : Kernel
         where T : unmanaged, INumber<T>, IMinMaxValue<T>
     {
         public override void Run(in KernelContext ctx)
@@ -54,12 +66,13 @@ public sealed class MaxPoolOp : PoolOp
             var x = ctx.Input<T>(0);
             var y = ctx.Output<T>(0);
             var ix = indices ? ctx.Output<long>(1) : default;
-            int inSize = w.InputSize, outSize = w.OutputSize;
+            var outLayout = layout with { PlaneSize = w.OutputSize };
+            int inSize = w.InputSize, outSize = w.OutputSize, xs = layout.ElementStride, ys = outLayout.ElementStride;
             int inD = w.Input[0], inH = w.Input[1];
-            for (int p = 0; p < layout.PlaneCount; p++)
+            for (int n = 0; n < layout.Batch; n++)
+            for (int c = 0; c < layout.Channels; c++)
             {
-                var xs = x.Slice(p * inSize, inSize);
-                var ys = y.Slice(p * outSize, outSize);
+                int xPlane = layout.PlaneOffset(n, c), yPlane = outLayout.PlaneOffset(n, c);
                 int at = 0;
                 for (int od = 0; od < w.Output[0]; od++)
                 for (int oh = 0; oh < w.Output[1]; oh++)
@@ -73,19 +86,22 @@ public sealed class MaxPoolOp : PoolOp
                         for (int kh = lo[1][oh]; kh < hi[1][oh]; kh++)
                         {
                             int ih = w.InputPosition(1, oh, kh);
-                            var row = xs.Slice(w.InputRowOffset(id, ih), w.Input[2]);
+                            int row = xPlane + w.InputRowOffset(id, ih) * xs;
                             for (int kw = lo[2][ow]; kw < hi[2][ow]; kw++)
                             {
                                 int iw = w.InputPosition(2, ow, kw);
-                                if (row[iw] > best || bd < 0) { best = row[iw]; bd = id; bh = ih; bw = iw; }
+                                T v = x[row + iw * xs];
+                                if (v > best || bd < 0) { best = v; bd = id; bh = ih; bw = iw; }
                             }
                         }
                     }
-                    ys[at] = best;
+                    y[yPlane + at * ys] = best;
                     if (indices)
                     {
+                        // Channels-first only: the plane index p = n·C + c counts planes row-major.
+                        long p = (long)n * layout.Channels + c;
                         long spatial = bd < 0 ? -1 : columnMajor ? bd + (long)bh * inD + (long)bw * inD * inH : w.InputRowOffset(bd, bh) + bw;
-                        ix[p * outSize + at] = spatial < 0 ? -1 : (long)p * inSize + spatial;
+                        ix[(int)(p * outSize) + at] = spatial < 0 ? -1 : p * inSize + spatial;
                     }
                 }
             }

@@ -2,8 +2,11 @@ using Depthwise.Tensors;
 
 namespace Depthwise.Ops;
 
-/// <summary>Shared attributes and window geometry of AveragePool and MaxPool over [N, C, spatial...] inputs.</summary>
-public abstract class PoolOp : Op
+/// <summary>
+/// Shared attributes and window geometry of AveragePool and MaxPool over [N, C, spatial...] inputs (or [N, H, W, C]
+/// when <see cref="Layout"/> is channels-last).
+/// </summary>
+public abstract class PoolOp : Op, IChannelLayoutOp
 {
     /// <summary>Window sizes per spatial dim (required).</summary>
     public int[] KernelShape { get; init; } = [];
@@ -23,24 +26,29 @@ public abstract class PoolOp : Op
     /// <summary>Round the output size up instead of down (a window must still start inside the input or its begin padding).</summary>
     public bool CeilMode { get; init; }
 
-    /// <summary>The window for input 0, after checking it is [N, C, spatial...].</summary>
+    /// <summary>Layout of X and Y (channels-first, ONNX's, by default).</summary>
+    public ChannelLayout Layout { get; init; }
+
+    /// <inheritdoc />
+    public bool IsLayoutInput(int index) => index == 0;
+
+    /// <inheritdoc />
+    public abstract Op WithLayout(ChannelLayout layout);
+
+    /// <summary>The window for input 0, after checking it is [N, C, spatial...] (or [N, H, W, C]).</summary>
     protected SpatialWindow Window(OpContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        var x = ctx.InputShape(0);
-        if (x.Rank < 3) throw ctx.Error($"X has shape {x}; expected [N, C, spatial...] with at least one spatial dim");
-        return SpatialWindow.ForSliding(ctx, x.Dims[2..], KernelShape, Strides, Dilations, Pads, AutoPad, CeilMode);
+        PlaneLayout.Expect(ctx, 0, Layout, minRank: 3);
+        return SpatialWindow.ForSliding(ctx, PlaneLayout.SpatialDims(ctx.InputShape(0), Layout), KernelShape, Strides, Dilations, Pads, AutoPad, CeilMode);
     }
 
-    /// <summary>The output shape [N, C, pooled spatial...].</summary>
-    protected static Shape OutputShape(Shape x, SpatialWindow w)
+    /// <summary>The output shape [N, C, pooled spatial...] (or [N, pooled H, pooled W, C]).</summary>
+    protected Shape OutputShape(Shape x, SpatialWindow w)
     {
         ArgumentNullException.ThrowIfNull(w);
-        var dims = new int[x.Rank];
-        dims[0] = x[0];
-        dims[1] = x[1];
-        w.OutputDims.CopyTo(dims, 2);
-        return new Shape(dims);
+        var layout = PlaneLayout.Of(x, Layout);
+        return PlaneLayout.Compose(layout.Batch, layout.Channels, w.OutputDims, Layout);
     }
 
     /// <summary>Per spatial dim (D, H, W) and output position, the taps [Lo, Hi) that read inside the input.</summary>

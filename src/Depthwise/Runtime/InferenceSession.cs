@@ -1,5 +1,6 @@
 using Depthwise.Formats;
 using Depthwise.Graph;
+using Depthwise.Passes;
 using Depthwise.Tensors;
 
 namespace Depthwise.Runtime;
@@ -18,16 +19,26 @@ public sealed class InferenceSession
     private readonly string? _source;
     private Profiler? _profiler;
 
-    /// <summary>Creates a session for a graph (validated here).</summary>
-    public InferenceSession(Graph.Graph graph, SessionOptions? options = null) : this(graph, options, null) { }
+    /// <summary>
+    /// Creates a session for a graph (validated here). Unless <see cref="SessionOptions.OptimizationLevel"/> is None, the
+    /// session optimizes a copy: <paramref name="graph"/> itself is not changed, and <see cref="Graph"/> is the copy.
+    /// </summary>
+    public InferenceSession(Graph.Graph graph, SessionOptions? options = null) : this(graph, options, null, ownsGraph: false) { }
 
-    private InferenceSession(Graph.Graph graph, SessionOptions? options, string? source)
+    private InferenceSession(Graph.Graph graph, SessionOptions? options, string? source, bool ownsGraph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        Graph = graph;
         _options = options ?? new SessionOptions();
         _source = source;
         graph.Validate(source);
+        var level = _options.OptimizationLevel;
+        if (level != OptimizationLevel.None)
+        {
+            // A loaded model's graph belongs to the session; a caller's graph is optimized as a copy.
+            if (!ownsGraph) graph = GraphOptimizer.Copy(graph);
+            GraphOptimizer.OptimizeInPlace(graph, level);
+        }
+        Graph = graph;
         _order = graph.TopologicalOrder(source);
         _specialize = new bool[graph.Inputs.Count];
         Inputs = graph.Inputs.Select(v => new TensorInfo(v.Name, v.DataType, v.DeclaredShape)).ToArray();
@@ -38,11 +49,11 @@ public sealed class InferenceSession
     }
 
     /// <summary>Loads a model file (ONNX; the format is detected from the content) and creates a session.</summary>
-    public static InferenceSession Load(string path, SessionOptions? options = null) => new(ModelLoader.Load(path), options, path);
+    public static InferenceSession Load(string path, SessionOptions? options = null) => new(ModelLoader.Load(path), options, path, ownsGraph: true);
 
     /// <summary>Creates a session from model bytes.</summary>
     public static InferenceSession FromBytes(ReadOnlyMemory<byte> model, SessionOptions? options = null) =>
-        new(ModelLoader.Load(model, "<bytes>"), options, "<bytes>");
+        new(ModelLoader.Load(model, "<bytes>"), options, "<bytes>", ownsGraph: true);
 
     /// <summary>Creates a session from a stream holding a model.</summary>
     public static InferenceSession FromStream(Stream stream, SessionOptions? options = null)
@@ -53,7 +64,11 @@ public sealed class InferenceSession
         return FromBytes(ms.GetBuffer().AsMemory(0, (int)ms.Length), options);
     }
 
-    /// <summary>The graph this session runs.</summary>
+    /// <summary>
+    /// The graph this session runs: after the optimizations of <see cref="SessionOptions.OptimizationLevel"/> (folded
+    /// constants, fused Conv activations and residuals, channels-last layout...), not the graph as imported or given.
+    /// Use <see cref="GraphOptimizer"/> or <see cref="OptimizationLevel.None"/> to see the original.
+    /// </summary>
     public Graph.Graph Graph { get; }
 
     /// <summary>Model inputs, in order.</summary>

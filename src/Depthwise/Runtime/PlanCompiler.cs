@@ -95,7 +95,7 @@ internal static class PlanCompiler
                 if (folded <= MaxFoldedBytes)
                 {
                     var kernel = Guard(node, file, () => node.Op.CreateKernel(ctx));
-                    var results = Guard(node, file, () => RunOnce(kernel, node, inStates, outStates));
+                    var results = Guard(node, file, () => ConstantEvaluator.Run(kernel, node, inStates, outStates));
                     for (int i = 0; i < outs.Length; i++) outStates[i].Constant = results[i];
                     continue;
                 }
@@ -185,50 +185,6 @@ internal static class PlanCompiler
     {
         long b = (long)s.Shape.ElementCount * DataTypes.SizeOf(s.Type);
         return (int)b;
-    }
-
-    /// <summary>Runs a kernel once on fresh buffers (constant folding).</summary>
-    private static Tensor[] RunOnce(Kernel kernel, Node node, ValueState[] ins, ValueState[] outs)
-    {
-        var results = outs.Select(o => Tensor.Zeros(o.Type, o.Shape, o.Quant)).ToArray();
-        int n = ins.Length + outs.Length + 1;
-        var locs = new SlotLocation[n];
-        var shapes = new Shape[n];
-        var types = new DataType[n];
-        var constants = new Tensor?[n];
-        var inIdx = new int[ins.Length];
-        for (int i = 0; i < ins.Length; i++)
-        {
-            if (!ins[i].IsPresent) { inIdx[i] = -1; continue; }
-            inIdx[i] = i;
-            constants[i] = ins[i].Constant;
-            locs[i] = new SlotLocation(SlotKind.Constant, 0, i, ins[i].Constant!.Bytes.Length);
-            shapes[i] = ins[i].Shape;
-            types[i] = ins[i].Type;
-        }
-        var outIdx = new int[outs.Length];
-        for (int i = 0; i < outs.Length; i++)
-        {
-            int s = ins.Length + i;
-            outIdx[i] = s;
-            constants[s] = results[i];
-            locs[s] = new SlotLocation(SlotKind.Constant, 0, s, results[i].Bytes.Length);
-            shapes[s] = outs[i].Shape;
-            types[s] = outs[i].Type;
-        }
-        int scratch = -1;
-        if (kernel.ScratchBytes > 0)
-        {
-            scratch = n - 1;
-            constants[scratch] = Tensor.Zeros(DataType.UInt8, new Shape(kernel.ScratchBytes));
-            locs[scratch] = new SlotLocation(SlotKind.Constant, 0, scratch, kernel.ScratchBytes);
-        }
-        shapes[n - 1] = Shape.Scalar;
-        var step = new NodePlan(node, kernel, inIdx, outIdx, scratch, 0);
-        var plan = new ExecutionPlan([step], new string[n], shapes, types, locs, constants, [], [], [], [], [], 0, 0);
-        var frame = new ExecutionFrame(plan);
-        kernel.Run(new KernelContext(frame, step));
-        return results;
     }
 
     private static HashSet<int> GraphInputsFeeding(Graph.Graph graph, Value v)

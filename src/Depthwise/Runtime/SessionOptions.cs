@@ -1,3 +1,5 @@
+using Depthwise.Passes;
+
 namespace Depthwise.Runtime;
 
 /// <summary>Options of an <see cref="InferenceSession"/>.</summary>
@@ -8,4 +10,10 @@ public sealed class SessionOptions
 
     /// <summary>How many compiled plans (one per distinct input shape set) the session keeps; older ones are dropped.</summary>
     public int MaxCachedPlans { get; set; } = 8;
+
+    /// <summary>
+    /// How much the session rewrites the graph once, when it is created (see <see cref="Passes.GraphOptimizer"/>):
+    /// <see cref="OptimizationLevel.All"/> by default; <see cref="OptimizationLevel.None"/> runs the graph as given.
+    /// </summary>
+    public OptimizationLevel OptimizationLevel { get; set; } = OptimizationLevel.All;
 }

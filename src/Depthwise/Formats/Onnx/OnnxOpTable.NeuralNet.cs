@@ -16,11 +16,7 @@ internal static partial class OnnxOpTable
             Pads = IntList(n, "pads"),
             AutoPad = ParseAutoPad(n),
             Group = IntAttr(n, "group", 1),
-        }, (op, e) =>
-        {
-            WriteWindow(e, op.KernelShape, op.Strides, op.Dilations, op.Pads, op.AutoPad);
-            if (op.Group != 1) e.Attr("group", (long)op.Group);
-        });
+        }, ExportConv);
 
         Row(rows, "ConvTranspose", 1, n => new ConvTransposeOp
         {
@@ -51,8 +47,8 @@ internal static partial class OnnxOpTable
         Row(rows, "BatchNormalization", 14, ImportBatchNormalization, ExportBatchNormalization);
         Row(rows, "BatchNormalization", 15, ImportBatchNormalization, ExportBatchNormalization);
 
-        Row(rows, "GlobalAveragePool", 1, _ => new GlobalAveragePoolOp(), (_, _) => { });
-        Row(rows, "GlobalMaxPool", 1, _ => new GlobalMaxPoolOp(), (_, _) => { });
+        Row(rows, "GlobalAveragePool", 1, _ => new GlobalAveragePoolOp(), (op, e) => ExportChannelsFirst(e, op.Layout));
+        Row(rows, "GlobalMaxPool", 1, _ => new GlobalMaxPoolOp(), (op, e) => ExportChannelsFirst(e, op.Layout));
 
         // AveragePool 7 adds count_include_pad, 10 ceil_mode, 11 only changes docs (19 adds dilations, read here when present).
         Row(rows, "AveragePool", 7, n => new AveragePoolOp
@@ -71,6 +67,7 @@ internal static partial class OnnxOpTable
             WriteWindow(e, op.KernelShape, op.Strides, null, op.Pads, op.AutoPad);
             if (op.CeilMode) e.Attr("ceil_mode", 1L);
             if (op.CountIncludePad) e.Attr("count_include_pad", 1L);
+            ExportChannelsFirst(e, op.Layout);
         });
 
         // MaxPool 8 adds the Indices output and storage_order, 10 ceil_mode and dilations, 12 int8/uint8.
@@ -93,6 +90,7 @@ internal static partial class OnnxOpTable
             WriteWindow(e, op.KernelShape, op.Strides, op.Dilations, op.Pads, op.AutoPad);
             if (op.CeilMode) e.Attr("ceil_mode", 1L);
             if (op.StorageOrder != 0) e.Attr("storage_order", (long)op.StorageOrder);
+            ExportChannelsFirst(e, op.Layout);
         });
 
         // Gemm 7 requires C, 11 makes it optional, 13 widens types: one import.
@@ -148,6 +146,108 @@ internal static partial class OnnxOpTable
         if (!op.Spatial)
             throw new UnsupportedOperatorException(e.Name, "BatchNormalization", "", 18, "spatial=0 (per-activation statistics) has no opset-18 form");
         e.Attr("epsilon", op.Epsilon);
+        ExportChannelsFirst(e, op.Layout);
+    }
+
+    /// <summary>NHWC → NCHW, the permutation the exporter puts before a channels-last operator's data inputs.</summary>
+    private static readonly long[] ToChannelsFirst = [0, 3, 1, 2];
+
+    /// <summary>NCHW → NHWC, the permutation the exporter puts after a channels-last operator's output.</summary>
+    private static readonly long[] ToChannelsLast = [0, 2, 3, 1];
+
+    /// <summary>
+    /// Writes Conv at opset 18. What the passes fused into it comes back as ONNX nodes after the Conv: the residual
+    /// (input 3) as Add, the activation as Relu, Clip, HardSwish, Sigmoid or Sigmoid + Mul; a channels-last Conv gets
+    /// Transposes to NCHW on X and the residual and back to NHWC on its result.
+    /// </summary>
+    private static void ExportConv(ConvOp op, OnnxExportNode e)
+    {
+        WriteWindow(e, op.KernelShape, op.Strides, op.Dilations, op.Pads, op.AutoPad);
+        if (op.Group != 1) e.Attr("group", (long)op.Group);
+        bool channelsLast = op.Layout == ChannelLayout.ChannelsLast;
+        string? residual = e.Inputs.Count > ConvOp.ResidualInput && e.Inputs[ConvOp.ResidualInput].Length > 0 ? e.Inputs[ConvOp.ResidualInput] : null;
+        while (e.Inputs.Count > ConvOp.ResidualInput) e.Inputs.RemoveAt(e.Inputs.Count - 1);
+        if (channelsLast)
+        {
+            e.Inputs[0] = TransposeBefore(e, e.Inputs[0], "x_nchw");
+            if (residual is not null) residual = TransposeBefore(e, residual, "residual_nchw");
+        }
+        if (residual is null && op.Activation.IsNone && !channelsLast) return;
+
+        string output = e.Outputs[0];
+        string current = e.FreshName("conv");
+        e.Outputs[0] = current;
+        if (residual is not null) current = After(e, "Add", "residual", [current, residual]);
+        var act = op.Activation;
+        switch (act.Kind)
+        {
+            case ConvActivationKind.Relu: current = After(e, "Relu", "relu", [current]); break;
+            case ConvActivationKind.HardSwish: current = After(e, "HardSwish", "hardswish", [current]); break;
+            case ConvActivationKind.Sigmoid: current = After(e, "Sigmoid", "sigmoid", [current]); break;
+            case ConvActivationKind.SiLU:
+                {
+                    string sigmoid = After(e, "Sigmoid", "sigmoid", [current]);
+                    current = After(e, "Mul", "silu", [current, sigmoid]);
+                    break;
+                }
+            case ConvActivationKind.Clip:
+                {
+                    string min = e.Constant("clip_min", Tensors.Tensor.Scalar(act.Min));
+                    string max = e.Constant("clip_max", Tensors.Tensor.Scalar(act.Max));
+                    current = After(e, "Clip", "clip", [current, min, max]);
+                    break;
+                }
+        }
+        if (channelsLast)
+        {
+            var t = After(e, "Transpose", "to_nhwc", [current]);
+            e.After[^1].Attribute.Add(Perm(ToChannelsLast));
+            current = t;
+        }
+        // The last node writes the IR node's output name.
+        e.After[^1].Output[0] = output;
+    }
+
+    /// <summary>Wraps a channels-last single-input operator (pools, BatchNormalization) in Transposes to and from NCHW.</summary>
+    private static void ExportChannelsFirst(OnnxExportNode e, ChannelLayout layout)
+    {
+        if (layout != ChannelLayout.ChannelsLast) return;
+        e.Inputs[0] = TransposeBefore(e, e.Inputs[0], "x_nchw");
+        string output = e.Outputs[0];
+        e.Outputs[0] = e.FreshName("y_nchw");
+        After(e, "Transpose", "to_nhwc", [e.Outputs[0]]);
+        e.After[^1].Attribute.Add(Perm(ToChannelsLast));
+        e.After[^1].Output[0] = output;
+    }
+
+    /// <summary>Adds Transpose(NHWC → NCHW) of <paramref name="input"/> before the node; returns the transposed name.</summary>
+    private static string TransposeBefore(OnnxExportNode e, string input, string stem)
+    {
+        string output = e.FreshName(stem);
+        var t = new NodeProto { OpType = "Transpose", Name = e.FreshName("to_nchw") };
+        t.Input.Add(input);
+        t.Output.Add(output);
+        t.Attribute.Add(Perm(ToChannelsFirst));
+        e.Before.Add(t);
+        return output;
+    }
+
+    /// <summary>Adds a node after the IR node's own; returns its (fresh) output name.</summary>
+    private static string After(OnnxExportNode e, string opType, string stem, string[] inputs)
+    {
+        string output = e.FreshName(stem);
+        var n = new NodeProto { OpType = opType, Name = e.FreshName(stem) };
+        n.Input.AddRange(inputs);
+        n.Output.Add(output);
+        e.After.Add(n);
+        return output;
+    }
+
+    private static AttributeProto Perm(long[] perm)
+    {
+        var a = new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(perm);
+        return a;
     }
 
     /// <summary>

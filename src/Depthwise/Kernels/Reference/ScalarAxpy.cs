@@ -46,6 +46,43 @@ public static class ScalarAxpy
         for (nint i = 0; i < n; i++) Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i * s);
     }
 
+    /// <summary>
+    /// y[i · yStride] += a · x[i · xStride] for i &lt; <paramref name="count"/> (x and y start at their first element):
+    /// the channels-last form of the convolution rows, where consecutive pixels of a channel are a channel count apart.
+    /// </summary>
+    public static void Strided(float a, ReadOnlySpan<float> x, int xStride, Span<float> y, int yStride, int count)
+    {
+        if (count <= 0) return;
+        if (yStride == 1) { StridedSource(a, x, xStride, y[..count]); return; }
+        x = x[..((count - 1) * xStride + 1)];
+        y = y[..((count - 1) * yStride + 1)];
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        nint n = count, sx = xStride, sy = yStride;
+        for (nint i = 0; i < n; i++) Unsafe.Add(ref yr, i * sy) += a * Unsafe.Add(ref xr, i * sx);
+    }
+
+    /// <summary>
+    /// y[i · yStride] += a0·x[j] + a1·x[j + xNext] + a2·x[j + 2·xNext] + a3·x[j + 3·xNext] with j = i · xStride, for
+    /// i &lt; <paramref name="count"/>: <see cref="Contiguous4"/> (same grouping, same rounding) over strided rows,
+    /// with the four sources <paramref name="xNext"/> apart.
+    /// </summary>
+    public static void Strided4(float a0, float a1, float a2, float a3, ReadOnlySpan<float> x, int xNext, int xStride,
+        Span<float> y, int yStride, int count)
+    {
+        if (count <= 0) return;
+        x = x[..((count - 1) * xStride + 3 * xNext + 1)];
+        y = y[..((count - 1) * yStride + 1)];
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        nint n = count, sx = xStride, sy = yStride, k = xNext;
+        for (nint i = 0; i < n; i++)
+        {
+            ref float xi = ref Unsafe.Add(ref xr, i * sx);
+            Unsafe.Add(ref yr, i * sy) += a0 * xi + a1 * Unsafe.Add(ref xi, k) + a2 * Unsafe.Add(ref xi, 2 * k) + a3 * Unsafe.Add(ref xi, 3 * k);
+        }
+    }
+
     /// <summary>y[i · yStride] += a · x[i] for i &lt; x.Length.</summary>
     public static void StridedTarget(float a, ReadOnlySpan<float> x, Span<float> y, int yStride)
     {
