@@ -16,6 +16,28 @@ public readonly ref struct KernelContext
         _node = node;
     }
 
+    /// <summary>Threads a parallel region of this plan may use (1 when the session runs single-threaded).</summary>
+    public int Threads => _frame.Plan.Pool?.Threads ?? 1;
+
+    /// <summary>
+    /// Runs <c>work.Execute(i, worker)</c> for every i in [0, <paramref name="count"/>) on the plan's threads and returns
+    /// when all are done (inline when single-threaded). Choose <paramref name="count"/> from the problem size only.
+    /// </summary>
+    public void Parallel<TWork>(ref TWork work, int count) where TWork : struct, IParallelWork
+    {
+        if (_frame.Plan.Pool is { } pool) pool.Run(ref work, count);
+        else for (int i = 0; i < count; i++) work.Execute(i, 0);
+    }
+
+    /// <summary>Memory of input <paramref name="i"/> (for work items that run on other threads, where spans cannot go).</summary>
+    public ReadOnlyMemory<byte> InputMemory(int i) => _frame.Slots[_node.Inputs[i]];
+
+    /// <summary>Memory of output <paramref name="i"/> (for work items that run on other threads).</summary>
+    public Memory<byte> OutputMemory(int i) => _frame.Slots[_node.Outputs[i]];
+
+    /// <summary>The scratch memory (for work items that run on other threads).</summary>
+    public Memory<byte> ScratchMemory => _node.ScratchSlot < 0 ? Memory<byte>.Empty : _frame.Slots[_node.ScratchSlot];
+
     /// <summary>True when input <paramref name="i"/> is present.</summary>
     public bool HasInput(int i) => i < _node.Inputs.Length && _node.Inputs[i] >= 0;
 

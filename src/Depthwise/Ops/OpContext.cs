@@ -12,15 +12,22 @@ public sealed class OpContext
     private readonly ValueState[] _inputs;
     private readonly ValueState[] _outputs;
 
-    internal OpContext(Node node, ValueState[] inputs, ValueState[] outputs)
+    internal OpContext(Node node, ValueState[] inputs, ValueState[] outputs, int threads = 1)
     {
         Node = node;
+        Threads = threads;
         _inputs = inputs;
         _outputs = outputs;
     }
 
     /// <summary>The node being compiled.</summary>
     public Node Node { get; }
+
+    /// <summary>
+    /// Threads the plan runs kernels on (see <see cref="KernelContext.Parallel"/>), e.g. to size per-thread scratch.
+    /// Must not change the results.
+    /// </summary>
+    public int Threads { get; }
 
     /// <summary>Number of input slots (including omitted optional ones).</summary>
     public int InputCount => _inputs.Length;

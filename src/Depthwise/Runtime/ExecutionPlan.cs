@@ -33,6 +33,9 @@ public sealed class ExecutionPlan
         ArenaLowerBoundBytes = arenaLowerBound;
     }
 
+    /// <summary>The pool kernels split their work on; null when the plan runs on the calling thread only.</summary>
+    internal WorkerPool? Pool { get; init; }
+
     /// <summary>The steps in execution order (folded nodes are gone).</summary>
     public IReadOnlyList<NodePlan> Steps => _steps;
 

@@ -29,6 +29,8 @@ public sealed class InferenceSession
     {
         ArgumentNullException.ThrowIfNull(graph);
         _options = options ?? new SessionOptions();
+        if (_options.Threads < 1 || _options.Threads > WorkerPool.MaxThreads)
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Threads, $"SessionOptions.Threads must be 1..{WorkerPool.MaxThreads}");
         _source = source;
         graph.Validate(source);
         var level = _options.OptimizationLevel;
@@ -236,7 +238,7 @@ public sealed class InferenceSession
             for (int i = 0; i < inputs.Length; i++) if (_specialize[i]) specialized[i] = inputs[i].Clone();
             try
             {
-                return PlanCompiler.Compile(Graph, _order, shapes, types, specialized, _source);
+                return PlanCompiler.Compile(Graph, _order, shapes, types, specialized, _source, _options.Threads);
             }
             catch (PlanCompiler.NeedsSpecializationException e) when (attempt < inputs.Length + 1)
             {

@@ -19,7 +19,7 @@ internal static class PlanCompiler
     /// <summary>Largest total bytes a plan may fold into constants.</summary>
     private const long MaxFoldedBytes = 1L << 31;
 
-    public static ExecutionPlan Compile(Graph.Graph graph, IReadOnlyList<Node> order, Shape[] inputShapes, DataType[] inputTypes, Tensor?[] specialized, string? file)
+    public static ExecutionPlan Compile(Graph.Graph graph, IReadOnlyList<Node> order, Shape[] inputShapes, DataType[] inputTypes, Tensor?[] specialized, string? file, int threads = 1)
     {
         var slotOf = new Dictionary<Value, int>();
         var states = new List<ValueState>();
@@ -67,7 +67,7 @@ internal static class PlanCompiler
             var outs = new int[node.Outputs.Length];
             var outStates = new ValueState[outs.Length];
             for (int i = 0; i < outs.Length; i++) { outs[i] = SlotOf(node.Outputs[i]); outStates[i] = states[outs[i]]; }
-            var ctx = new OpContext(node, inStates, outStates);
+            var ctx = new OpContext(node, inStates, outStates, threads);
 
             for (int i = 0; i < ins.Length; i++)
             {
@@ -178,7 +178,10 @@ internal static class PlanCompiler
         for (int t = 0; t < steps.Count; t++) { shapes[slotCount + t] = Shape.Scalar; slotNames[slotCount + t] = $"{steps[t].Node.Name}:scratch"; }
 
         return new ExecutionPlan(nodePlans, slotNames, shapes, types, locations, constants.ToArray(), inputSlots, outputSlots,
-            copies.ToArray(), inputShapes, specialized, plan.ArenaBytes, plan.LowerBoundBytes);
+            copies.ToArray(), inputShapes, specialized, plan.ArenaBytes, plan.LowerBoundBytes)
+        {
+            Pool = threads > 1 ? WorkerPool.Shared(threads) : null,
+        };
     }
 
     private static int ByteSize(ValueState s)

@@ -8,6 +8,13 @@ public sealed class SessionOptions
     /// <summary>When true, every run adds each step's time to a per-node profile (see <see cref="InferenceSession.GetProfile"/>).</summary>
     public bool EnableProfiling { get; set; }
 
+    /// <summary>
+    /// Threads that run one inference (the calling thread included): kernels split their work into chunks whose number
+    /// depends on the problem, never on this setting, so results are identical for any thread count. Default 1.
+    /// Sessions with the same count share one process-wide pool (<see cref="WorkerPool.Shared"/>).
+    /// </summary>
+    public int Threads { get; set; } = 1;
+
     /// <summary>How many compiled plans (one per distinct input shape set) the session keeps; older ones are dropped.</summary>
     public int MaxCachedPlans { get; set; } = 8;
 
