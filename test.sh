@@ -36,6 +36,12 @@ run() { # run NAME ENV... -- PROJECT [FILTER]
 for proj in tests/*/*.csproj; do
   run "$(basename "$proj" .csproj)" DOTNET_TieredPGO=0 -- "$proj"
 done
+# Convention 8: the SIMD kernel tests again with the wide ISAs switched off, so every catalog path runs here.
+# (.NET 10 merged AVX512F/BW/CD/DQ/VL: DOTNET_EnableAVX512 is the switch; DOTNET_EnableAVX512F is ignored.)
+for knob in EnableAVX512 EnableAVX2 EnableHWIntrinsic; do
+  run "Kernels with DOTNET_$knob=0" DOTNET_TieredPGO=0 "DOTNET_$knob=0" -- tests/Depthwise.Tests/Depthwise.Tests.csproj \
+    "FullyQualifiedName~Depthwise.Tests.Kernels"
+done
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

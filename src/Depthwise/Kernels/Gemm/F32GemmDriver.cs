@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Depthwise.Kernels.Gemm;
 
 /// <summary>
@@ -19,7 +21,12 @@ internal static unsafe class F32GemmDriver
     public static int PanelsPerBlock(int panelStride) =>
         Math.Max(1, L2BudgetBytes / Math.Max(1, panelStride * sizeof(float)));
 
-    /// <summary>Computes the tiles of <paramref name="g"/>.Range with kernel <typeparamref name="TKernel"/>.</summary>
+    /// <summary>
+    /// Computes the tiles of <paramref name="g"/>.Range with kernel <typeparamref name="TKernel"/>. The driver and
+    /// the micro-kernels are jitted fully optimized on first call (AggressiveOptimization): a plan's first run must
+    /// not execute Tier-0 vector code, which is many times slower.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(in F32GemmArgs g) where TKernel : struct, IF32GemmMicroKernel
     {
         int mr = TKernel.MR, nr = TKernel.NR;

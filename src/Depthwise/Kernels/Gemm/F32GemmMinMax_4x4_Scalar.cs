@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Depthwise.Kernels.Gemm;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal unsafe struct F32GemmMinMax_4x4_Scalar : IF32GemmMicroKernel
 
     public static bool IsSupported => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
         float* r, nint ldr, in GemmEpilogue epilogue)
     {

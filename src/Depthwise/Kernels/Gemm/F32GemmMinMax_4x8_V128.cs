@@ -18,6 +18,7 @@ internal unsafe struct F32GemmMinMax_4x8_V128 : IF32GemmMicroKernel
 
     public static bool IsSupported => Vector128.IsHardwareAccelerated;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
         float* r, nint ldr, in GemmEpilogue epilogue)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -17,9 +18,17 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
 
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
         float* r, nint ldr, in GemmEpilogue epilogue)
     {
+        if (mr == 1)
+        {
+            // A lone row (M = 1, the classifier, or M ≡ 1 mod MR): do not pay for MR - 1 aliased rows.
+            ComputeRow(nc, kc, a, w, c, r, epilogue);
+            return;
+        }
+
         float* a0 = a;
         float* a1 = mr > 1 ? a0 + lda : a0;
         float* a2 = mr > 2 ? a1 + lda : a1;
@@ -132,6 +141,52 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
             Avx.MaskStore(p3, m0, c30); Avx.MaskStore(p3 + 8, m1, c31);
             Avx.MaskStore(p4, m0, c40); Avx.MaskStore(p4 + 8, m1, c41);
             Avx.MaskStore(p5, m0, c50); Avx.MaskStore(p5 + 8, m1, c51);
+        }
+    }
+
+    /// <summary>One row: the same FMA sequence per element as the tile, so results do not depend on mr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeRow(int nc, int kc, float* a, float* w, float* c, float* r, in GemmEpilogue epilogue)
+    {
+        Vector256<float> c0 = Vector256.Load(w), c1 = Vector256.Load(w + 8);
+        w += 16;
+        for (nint k = 0; k < kc; k++)
+        {
+            Vector256<float> va = Vector256.Create(a[k]);
+            c0 = Fma.MultiplyAdd(va, Vector256.Load(w), c0);
+            c1 = Fma.MultiplyAdd(va, Vector256.Load(w + 8), c1);
+            w += 16;
+        }
+        Vector256<float> m0 = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(nc)).AsSingle();
+        Vector256<float> m1 = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(nc - 8)).AsSingle();
+        bool full = nc == 16;
+        if (r != null)
+        {
+            if (full)
+            {
+                c0 += Vector256.Load(r); c1 += Vector256.Load(r + 8);
+            }
+            else
+            {
+                c0 += Avx.MaskLoad(r, m0); c1 += Avx.MaskLoad(r + 8, m1);
+            }
+        }
+        if (epilogue.Activation == GemmActivation.Clamp)
+        {
+            Vector256<float> lo = Vector256.Create(epilogue.Min), hi = Vector256.Create(epilogue.Max);
+            c0 = Clamp(c0, lo, hi); c1 = Clamp(c1, lo, hi);
+        }
+        else if (epilogue.Activation == GemmActivation.HardSwish)
+        {
+            c0 = HardSwish(c0); c1 = HardSwish(c1);
+        }
+        if (full)
+        {
+            c0.Store(c); c1.Store(c + 8);
+        }
+        else
+        {
+            Avx.MaskStore(c, m0, c0); Avx.MaskStore(c + 8, m1, c1);
         }
     }
 

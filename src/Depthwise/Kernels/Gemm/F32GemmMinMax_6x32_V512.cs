@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -6,8 +7,8 @@ namespace Depthwise.Kernels.Gemm;
 /// <summary>
 /// fp32 GEMM tile 6×32 with AVX-512F. Layout: A row-major (broadcast one scalar per row per K step), B packed in
 /// 32-wide panels (two zmm per K row). 12 zmm accumulators (6 rows × 2 vectors) + 2 for the B row + 1 broadcast:
-/// 15 of the 32 zmm, and 12 independent FMA chains, enough to cover FMA latency (4 cycles) at Zen 4's one 512-bit
-/// FMA per cycle. Per K step: 2 vector loads, 6 broadcasts, 12 FMAs, so the loop is FMA-bound, not load-bound.
+/// 15 of the 32 zmm, and 12 independent FMA chains, more than the 8 that two 512-bit FMA pipes × 4-cycle
+/// latency need (Zen 5). Per K step: 2 vector loads, 6 broadcasts, 12 FMAs: FMA-bound, not load-bound.
 /// Column tails use AVX-512 masked loads and stores (no read or write past column nc).
 /// </summary>
 internal unsafe struct F32GemmMinMax_6x32_V512 : IF32GemmMicroKernel
@@ -18,9 +19,17 @@ internal unsafe struct F32GemmMinMax_6x32_V512 : IF32GemmMicroKernel
 
     public static bool IsSupported => Avx512F.IsSupported;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
         float* r, nint ldr, in GemmEpilogue epilogue)
     {
+        if (mr == 1)
+        {
+            // A lone row (M = 1, the classifier, or M ≡ 1 mod MR): do not pay for MR - 1 aliased rows.
+            ComputeRow(nc, kc, a, w, c, r, epilogue);
+            return;
+        }
+
         float* a0 = a;
         float* a1 = mr > 1 ? a0 + lda : a0;
         float* a2 = mr > 2 ? a1 + lda : a1;
@@ -134,6 +143,53 @@ internal unsafe struct F32GemmMinMax_6x32_V512 : IF32GemmMicroKernel
             Avx512F.MaskStore(p3, m0, c30); Avx512F.MaskStore(p3 + 16, m1, c31);
             Avx512F.MaskStore(p4, m0, c40); Avx512F.MaskStore(p4 + 16, m1, c41);
             Avx512F.MaskStore(p5, m0, c50); Avx512F.MaskStore(p5 + 16, m1, c51);
+        }
+    }
+
+    /// <summary>One row: the same FMA sequence per element as the tile, so results do not depend on mr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeRow(int nc, int kc, float* a, float* w, float* c, float* r, in GemmEpilogue epilogue)
+    {
+        Vector512<float> c0 = Vector512.Load(w), c1 = Vector512.Load(w + 16);
+        w += 32;
+        for (nint k = 0; k < kc; k++)
+        {
+            Vector512<float> va = Vector512.Create(a[k]);
+            c0 = Avx512F.FusedMultiplyAdd(va, Vector512.Load(w), c0);
+            c1 = Avx512F.FusedMultiplyAdd(va, Vector512.Load(w + 16), c1);
+            w += 32;
+        }
+        Vector512<float> m0 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nc)).AsSingle();
+        Vector512<float> m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nc - 16)).AsSingle();
+        bool full = nc == 32;
+        if (r != null)
+        {
+            if (full)
+            {
+                c0 += Vector512.Load(r); c1 += Vector512.Load(r + 16);
+            }
+            else
+            {
+                Vector512<float> z = Vector512<float>.Zero;
+                c0 += Avx512F.MaskLoad(r, m0, z); c1 += Avx512F.MaskLoad(r + 16, m1, z);
+            }
+        }
+        if (epilogue.Activation == GemmActivation.Clamp)
+        {
+            Vector512<float> lo = Vector512.Create(epilogue.Min), hi = Vector512.Create(epilogue.Max);
+            c0 = Clamp(c0, lo, hi); c1 = Clamp(c1, lo, hi);
+        }
+        else if (epilogue.Activation == GemmActivation.HardSwish)
+        {
+            c0 = HardSwish(c0); c1 = HardSwish(c1);
+        }
+        if (full)
+        {
+            c0.Store(c); c1.Store(c + 16);
+        }
+        else
+        {
+            Avx512F.MaskStore(c, m0, c0); Avx512F.MaskStore(c + 16, m1, c1);
         }
     }
 

@@ -10,6 +10,7 @@ public static unsafe class GemmCatalog
     /// <summary>All fp32 variants, widest first (supported or not on this machine).</summary>
     public static IReadOnlyList<F32GemmVariant> All { get; } =
     [
+        Entry<F32GemmMinMax_7x32_V512>(nameof(F32GemmMinMax_7x32_V512), GemmIsa.V512),
         Entry<F32GemmMinMax_6x32_V512>(nameof(F32GemmMinMax_6x32_V512), GemmIsa.V512),
         Entry<F32GemmMinMax_6x16_V256>(nameof(F32GemmMinMax_6x16_V256), GemmIsa.V256),
         Entry<F32GemmMinMax_4x8_V128>(nameof(F32GemmMinMax_4x8_V128), GemmIsa.V128),
