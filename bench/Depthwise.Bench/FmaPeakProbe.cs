@@ -21,7 +21,32 @@ public static class FmaPeakProbe
         if (Fma.IsSupported) Report("256-bit FMA", 8, () => Fma256(Iterations));
     }
 
+    /// <summary>Median peak GMAC/s at the widest FMA width available (NaN without FMA).</summary>
+    public static double MeasureWidest() =>
+        Avx512F.IsSupported ? Measure(16, () => Fma512(Iterations)).Median
+        : Fma.IsSupported ? Measure(8, () => Fma256(Iterations)).Median
+        : double.NaN;
+
+    /// <summary>One short timing (≈ 2 ms) of the widest FMA: the per-round reference of the quick sweep.</summary>
+    public static double MeasureOnce()
+    {
+        const int n = Iterations / 50;
+        int lanes = Avx512F.IsSupported ? 16 : 8;
+        long t0 = Stopwatch.GetTimestamp();
+        if (Avx512F.IsSupported) Fma512(n);
+        else if (Fma.IsSupported) Fma256(n);
+        else return double.NaN;
+        return 12.0 * lanes * n / Stopwatch.GetElapsedTime(t0).TotalSeconds / 1e9;
+    }
+
     private static void Report(string name, int lanes, Func<float> body)
+    {
+        var (median, best) = Measure(lanes, body);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: median {median:F1} GMAC/s, best {best:F1} GMAC/s (fp32, one core)"));
+    }
+
+    private static (double Median, double Best) Measure(int lanes, Func<float> body)
     {
         body();
         var samples = new List<double>();
@@ -33,8 +58,7 @@ public static class FmaPeakProbe
             samples.Add(12.0 * lanes * Iterations / s / 1e9);
         }
         samples.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: median {samples[4]:F1} GMAC/s, best {samples[^1]:F1} GMAC/s (fp32, one core)"));
+        return (samples[samples.Count / 2], samples[^1]);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -5,9 +5,10 @@ using Depthwise.Kernels.Gemm;
 namespace Depthwise.Bench;
 
 /// <summary>
-/// A fast Stopwatch sweep for tuning (<c>dotnet run -c Release -- gemm-quick [rounds]</c>): median GMAC/s of
-/// every supported variant on every shape, interleaving variants so machine noise hits them alike. The
-/// BenchmarkDotNet class <see cref="GemmBenchmarks"/> is the measurement of record.
+/// An interleaved Stopwatch sweep (<c>dotnet run -c Release -- gemm-quick [rounds]</c>): every round times every
+/// supported variant on a shape and the FMA peak probe back to back, so load from other processes hits them alike.
+/// Prints median GMAC/s per cell and, in brackets, the percentage of the peak measured in the same rounds. On a
+/// shared machine this is steadier than <see cref="GemmBenchmarks"/>, which runs one case at a time.
 /// </summary>
 public static class GemmQuickRun
 {
@@ -15,11 +16,12 @@ public static class GemmQuickRun
     public static void Run(int rounds)
     {
         var variants = GemmCatalog.Supported;
-        Console.WriteLine($"{"shape",-14}" + string.Concat(variants.Select(v => $"{v.Name,26}")));
+        Console.WriteLine($"{"shape",-13}{"peak",7}" + string.Concat(variants.Select(v => $"{v.Name,27}")));
         foreach (var shape in GemmShape.MobileNetV2)
         {
             var problems = variants.Select(v => new GemmProblem(shape, v)).ToArray();
             var samples = problems.Select(_ => new List<double>()).ToArray();
+            var peaks = new List<double>();
             foreach (var p in problems)
             {
                 long w0 = Stopwatch.GetTimestamp();
@@ -27,6 +29,7 @@ public static class GemmQuickRun
             }
             for (int round = 0; round < rounds; round++)
             {
+                peaks.Add(FmaPeakProbe.MeasureOnce());
                 for (int i = 0; i < problems.Length; i++)
                 {
                     var p = problems[i];
@@ -38,8 +41,13 @@ public static class GemmQuickRun
                     samples[i].Add(shape.Macs * (double)reps / seconds / 1e9);
                 }
             }
-            Console.WriteLine($"{shape.Name,-14}" + string.Concat(samples.Select(s =>
-                $"{Median(s).ToString("F1", CultureInfo.InvariantCulture),26}")));
+            double peak = Median(peaks);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape.Name,-13}{peak,7:F1}") +
+                string.Concat(samples.Select(s =>
+                {
+                    double g = Median(s);
+                    return string.Create(CultureInfo.InvariantCulture, $"{$"{g:F1} ({100 * g / peak:F0}%)",27}");
+                })));
         }
     }
 

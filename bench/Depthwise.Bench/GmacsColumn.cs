@@ -7,8 +7,8 @@ namespace Depthwise.Bench;
 
 /// <summary>
 /// Throughput columns for <see cref="GemmBenchmarks"/>, from the median time: GMAC/s, percent of the per-core
-/// fp32 FMA peak (50 GMAC/s measured on the Zen 4 dev machine; override with DEPTHWISE_PEAK_GMACS) and the
-/// speed-up over the scalar variant on the same shape.
+/// fp32 FMA peak (measured once by <see cref="FmaPeakProbe"/> at the widest vector width, after the benchmarks ran;
+/// DEPTHWISE_PEAK_GMACS overrides it) and the speed-up over the scalar variant on the same shape.
 /// </summary>
 public sealed class GmacsColumn(GmacsColumn.Kind kind) : IColumn
 {
@@ -25,9 +25,11 @@ public sealed class GmacsColumn(GmacsColumn.Kind kind) : IColumn
         SpeedupOverScalar,
     }
 
-    private static double PeakGmacs =>
+    private static readonly Lazy<double> Peak = new(() =>
         double.TryParse(Environment.GetEnvironmentVariable("DEPTHWISE_PEAK_GMACS"), NumberStyles.Float,
-            CultureInfo.InvariantCulture, out double p) && p > 0 ? p : 50.0;
+            CultureInfo.InvariantCulture, out double p) && p > 0 ? p : FmaPeakProbe.MeasureWidest());
+
+    private static double PeakGmacs => Peak.Value;
 
     /// <inheritdoc/>
     public string Id => "Gemm" + kind;
@@ -59,7 +61,8 @@ public sealed class GmacsColumn(GmacsColumn.Kind kind) : IColumn
     public string Legend => kind switch
     {
         Kind.Throughput => "Multiply-accumulates per second (10^9), from the median",
-        Kind.ShareOfPeak => $"Percent of the {PeakGmacs} GMAC/s per-core fp32 FMA peak",
+        Kind.ShareOfPeak => string.Create(CultureInfo.InvariantCulture,
+            $"Percent of the per-core fp32 FMA peak, {PeakGmacs:F1} GMAC/s (median, measured in this run)"),
         _ => "Median time of the scalar variant on the same shape / this median time",
     };
 
