@@ -195,6 +195,22 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
             Assert.Equal(whole, c);
         }
 
+        // The threading layer's even parts: disjoint, covering, bit-identical, in either order.
+        var full = v.FullRange(tc.M, w);
+        for (int count = 1; count <= 7; count++)
+        {
+            c = tc.NewOutput();
+            int covered = 0;
+            for (int i = count - 1; i >= 0; i--)
+            {
+                var part = full.Part(i, count);
+                if (!part.IsEmpty) covered += part.MTiles * part.Panels;
+                v.Run(w, tc.M, tc.A, tc.Lda, c, tc.Ldc, tc.Epilogue, tc.R, tc.Ldr, part);
+            }
+            Assert.Equal(full.MTiles * full.Panels, covered);
+            Assert.Equal(whole, c);
+        }
+
         // An empty range writes nothing.
         c = tc.NewOutput();
         v.Run(w, tc.M, tc.A, tc.Lda, c, tc.Ldc, tc.Epilogue, tc.R, tc.Ldr, new GemmTileRange(1, 1, 0, panels));
@@ -233,6 +249,19 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++) v.Run(w, tc.M, tc.A, tc.Lda, c, tc.Ldc, tc.Epilogue, tc.R, tc.Ldr, range);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void PartsSplitTheLongerDimension()
+    {
+        var tall = new GemmTileRange(0, 100, 0, 3);
+        Assert.Equal(new GemmTileRange(0, 25, 0, 3), tall.Part(0, 4));
+        Assert.Equal(new GemmTileRange(75, 100, 0, 3), tall.Part(3, 4));
+        var wide = new GemmTileRange(0, 1, 2, 34);   // a GEMV: one M-tile, many panels
+        Assert.Equal(new GemmTileRange(0, 1, 2, 18), wide.Part(0, 2));
+        Assert.Equal(new GemmTileRange(0, 1, 18, 34), wide.Part(1, 2));
+        Assert.True(new GemmTileRange(0, 1, 0, 1).Part(0, 2).IsEmpty);
+        Assert.Throws<ArgumentOutOfRangeException>(() => tall.Part(4, 4));
     }
 
     [Fact]
