@@ -1,0 +1,17 @@
+using BenchmarkDotNet.Running;
+using Depthwise.Bench;
+
+// `gemm-quick [rounds]` is a fast Stopwatch sweep for tuning, `fma-peak` measures the per-core FMA peak the GEMM
+// figures are compared with; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
+if (args.Length > 0 && args[0] == "fma-peak")
+{
+    FmaPeakProbe.Run();
+    return 0;
+}
+if (args.Length > 0 && args[0] == "gemm-quick")
+{
+    GemmQuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
+return 0;
