@@ -29,14 +29,16 @@ public sealed unsafe class WorkerPool
     /// <summary>Largest pool size accepted.</summary>
     public const int MaxThreads = 256;
 
-    private readonly object _gate = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    private int _busy;   // 0 free, 1 a region is running: not a Monitor, which would let the same thread nest
+    // One wake signal per worker: with a shared semaphore a fast worker going back to sleep could take the release
+    // meant for a slower one, which would then never wake.
+    private readonly SemaphoreSlim[] _wake;
+    private readonly int[] _asleep;
     private readonly int _spinIterations;
     private volatile int _generation;
     private int _next;
     private int _count;
     private int _pending;
-    private int _sleeping;
     private void* _state;
     private Exception? _error;
     private delegate*<void*, int, int, void> _invoke;
@@ -44,6 +46,9 @@ public sealed unsafe class WorkerPool
     private WorkerPool(int threads)
     {
         Threads = threads;
+        _wake = new SemaphoreSlim[threads];
+        _asleep = new int[threads];
+        for (int w = 0; w < threads; w++) _wake[w] = new SemaphoreSlim(0);
         _spinIterations = Environment.ProcessorCount >= threads ? 20_000 : 0;   // never spin on an oversubscribed machine
         for (int w = 1; w < threads; w++)
         {
@@ -79,7 +84,7 @@ public sealed unsafe class WorkerPool
     public void Run<TWork>(ref TWork work, int count) where TWork : struct, IParallelWork
     {
         if (count <= 0) return;
-        if (Threads == 1 || count == 1 || !Monitor.TryEnter(_gate))
+        if (Threads == 1 || count == 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int i = 0; i < count; i++) work.Execute(i, 0);
             return;
@@ -93,8 +98,8 @@ public sealed unsafe class WorkerPool
             _pending = Threads - 1;
             _error = null;
             Interlocked.Increment(ref _generation);
-            int sleeping = Volatile.Read(ref _sleeping);
-            if (sleeping > 0) _wake.Release(sleeping);
+            for (int w = 1; w < Threads; w++)
+                if (Volatile.Read(ref _asleep[w]) != 0) _wake[w].Release();
             Drain(0);
             // Always wait for every worker: they read the caller's stack through _state.
             var spin = new SpinWait();
@@ -104,7 +109,7 @@ public sealed unsafe class WorkerPool
         }
         finally
         {
-            Monitor.Exit(_gate);
+            Volatile.Write(ref _busy, 0);
         }
     }
 
@@ -134,9 +139,9 @@ public sealed unsafe class WorkerPool
             while (_generation == seen)
             {
                 if (spins++ < _spinIterations) { Thread.SpinWait(20); continue; }
-                Interlocked.Increment(ref _sleeping);
-                if (_generation == seen) _wake.Wait();
-                Interlocked.Decrement(ref _sleeping);
+                Interlocked.Exchange(ref _asleep[id], 1);
+                if (_generation == seen) _wake[id].Wait();   // a stale release only causes one extra loop
+                Interlocked.Exchange(ref _asleep[id], 0);
                 spins = 0;
             }
             seen = _generation;
