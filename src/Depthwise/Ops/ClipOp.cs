@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics;
 using Depthwise.Kernels.Elementwise;
 using Depthwise.Tensors;
@@ -58,7 +59,7 @@ public sealed class ClipOp : Op
         {
             T lo = Bound(ctx, 1, minIsFloat, T.CreateSaturating(double.NegativeInfinity));
             T hi = Bound(ctx, 2, maxIsFloat, T.CreateSaturating(double.PositiveInfinity));
-            UnaryDriver.Run<T, T, ClipOperator<T>>(new ClipOperator<T>(lo, hi), ctx.Input<T>(0), ctx.Output<T>(0));
+            UnaryDriver.RunVector(new ClipOperator<T>(lo, hi), ctx.Input<T>(0), ctx.Output<T>(0));
         }
 
         private static T Bound(in KernelContext ctx, int i, bool isFloat, T absent)
@@ -70,7 +71,7 @@ public sealed class ClipOp : Op
 }
 
 /// <summary>min(max(x, lo), hi): hi wins when lo &gt; hi; NaN stays NaN.</summary>
-public readonly struct ClipOperator<T>(T lo, T hi) : IUnaryOperator<T, T> where T : INumber<T>
+public readonly struct ClipOperator<T>(T lo, T hi) : IVectorUnaryOperator<T> where T : INumber<T>
 {
     private readonly T _lo = lo;
     private readonly T _hi = hi;
@@ -80,5 +81,32 @@ public readonly struct ClipOperator<T>(T lo, T hi) : IUnaryOperator<T, T> where 
     {
         T v = x < _lo ? _lo : x;
         return v > _hi ? _hi : v;
+    }
+
+    /// <inheritdoc />
+    public Vector128<T> Invoke(Vector128<T> x)
+    {
+        var lo = Vector128.Create(_lo);
+        var hi = Vector128.Create(_hi);
+        var v = Vector128.ConditionalSelect(Vector128.LessThan(x, lo), lo, x);
+        return Vector128.ConditionalSelect(Vector128.GreaterThan(v, hi), hi, v);
+    }
+
+    /// <inheritdoc />
+    public Vector256<T> Invoke(Vector256<T> x)
+    {
+        var lo = Vector256.Create(_lo);
+        var hi = Vector256.Create(_hi);
+        var v = Vector256.ConditionalSelect(Vector256.LessThan(x, lo), lo, x);
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(v, hi), hi, v);
+    }
+
+    /// <inheritdoc />
+    public Vector512<T> Invoke(Vector512<T> x)
+    {
+        var lo = Vector512.Create(_lo);
+        var hi = Vector512.Create(_hi);
+        var v = Vector512.ConditionalSelect(Vector512.LessThan(x, lo), lo, x);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(v, hi), hi, v);
     }
 }

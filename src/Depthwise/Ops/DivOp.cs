@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics;
 using Depthwise.Kernels.Elementwise;
 using Depthwise.Tensors;
@@ -21,7 +22,7 @@ public sealed class DivOp : BinaryElementwiseOp
     /// <inheritdoc />
     public override Kernel CreateKernel(OpContext ctx) => ctx.InputType(0) switch
     {
-        DataType.Float32 => Create<float, float, DivOperator<float>>(ctx, default),
+        DataType.Float32 => CreateVector<float, DivOperator<float>>(ctx, default),
         DataType.Float16 => Create<Half, Half, DivOperator<Half>>(ctx, default),
         DataType.Int8 => Create<sbyte, sbyte, IntegerDivOperator<sbyte>>(ctx, default),
         DataType.UInt8 => Create<byte, byte, IntegerDivOperator<byte>>(ctx, default),
@@ -31,10 +32,19 @@ public sealed class DivOp : BinaryElementwiseOp
 }
 
 /// <summary>a / b for floating-point types (IEEE).</summary>
-public readonly struct DivOperator<T> : IBinaryOperator<T, T> where T : INumberBase<T>
+public readonly struct DivOperator<T> : IVectorBinaryOperator<T> where T : INumberBase<T>
 {
     /// <inheritdoc />
     public T Invoke(T a, T b) => a / b;
+
+    /// <inheritdoc />
+    public Vector128<T> Invoke(Vector128<T> a, Vector128<T> b) => a / b;
+
+    /// <inheritdoc />
+    public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a / b;
+
+    /// <inheritdoc />
+    public Vector512<T> Invoke(Vector512<T> a, Vector512<T> b) => a / b;
 }
 
 /// <summary>a / b truncated toward zero; b = 0 gives 0; MinValue / −1 gives MinValue (never throws).</summary>

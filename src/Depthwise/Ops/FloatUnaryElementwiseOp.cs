@@ -20,4 +20,13 @@ public abstract class FloatUnaryElementwiseOp : UnaryElementwiseOp
             ? Create<Half, Half, HalfViaFloatOperator<TOp>>(new HalfViaFloatOperator<TOp>(op))
             : Create<float, float, TOp>(op);
     }
+
+    /// <summary>As <see cref="CreateFloat{TOp}"/>, with the vector paths of <paramref name="op"/> for float32.</summary>
+    protected static Kernel CreateFloatVector<TOp>(OpContext ctx, TOp op) where TOp : struct, IVectorUnaryOperator<float>
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return ctx.InputType(0) == DataType.Float16
+            ? Create<Half, Half, HalfViaFloatOperator<TOp>>(new HalfViaFloatOperator<TOp>(op))
+            : CreateVector<float, TOp>(op);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Depthwise.Kernels.Elementwise;
 
 namespace Depthwise.Ops;
@@ -9,12 +10,21 @@ public sealed class HardSwishOp : FloatUnaryElementwiseOp
     public override string OpType => "HardSwish";
 
     /// <inheritdoc />
-    public override Kernel CreateKernel(OpContext ctx) => CreateFloat(ctx, new HardSwishOperator());
+    public override Kernel CreateKernel(OpContext ctx) => CreateFloatVector(ctx, new HardSwishOperator());
 }
 
 /// <summary>x · HardSigmoid(x) with alpha = 1/6, beta = 1/2, as ONNX defines it (so it matches the expanded form).</summary>
-public readonly struct HardSwishOperator : IUnaryOperator<float, float>
+public readonly struct HardSwishOperator : IVectorUnaryOperator<float>
 {
     /// <inheritdoc />
     public float Invoke(float x) => x * new HardSigmoidOperator(1f / 6, 0.5f).Invoke(x);
+
+    /// <inheritdoc />
+    public Vector128<float> Invoke(Vector128<float> x) => x * new HardSigmoidOperator(1f / 6, 0.5f).Invoke(x);
+
+    /// <inheritdoc />
+    public Vector256<float> Invoke(Vector256<float> x) => x * new HardSigmoidOperator(1f / 6, 0.5f).Invoke(x);
+
+    /// <inheritdoc />
+    public Vector512<float> Invoke(Vector512<float> x) => x * new HardSigmoidOperator(1f / 6, 0.5f).Invoke(x);
 }

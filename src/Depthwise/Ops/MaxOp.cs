@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics;
 using Depthwise.Kernels.Elementwise;
 using Depthwise.Tensors;
@@ -27,8 +28,17 @@ public sealed class MaxOp : VariadicElementwiseOp
 }
 
 /// <summary>maximum(a, b); NaN if either is NaN; for floats +0 is larger than −0.</summary>
-public readonly struct MaxOperator<T> : IBinaryOperator<T, T> where T : INumber<T>
+public readonly struct MaxOperator<T> : IVectorBinaryOperator<T> where T : INumber<T>
 {
     /// <inheritdoc />
     public T Invoke(T a, T b) => T.Max(a, b);
+
+    /// <inheritdoc />
+    public Vector128<T> Invoke(Vector128<T> a, Vector128<T> b) => Vector128.Max(a, b);
+
+    /// <inheritdoc />
+    public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.Max(a, b);
+
+    /// <inheritdoc />
+    public Vector512<T> Invoke(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
 }

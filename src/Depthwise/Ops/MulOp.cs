@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics;
 using Depthwise.Kernels.Elementwise;
 using Depthwise.Tensors;
@@ -17,18 +18,27 @@ public sealed class MulOp : BinaryElementwiseOp
     /// <inheritdoc />
     public override Kernel CreateKernel(OpContext ctx) => ctx.InputType(0) switch
     {
-        DataType.Float32 => Create<float, float, MulOperator<float>>(ctx, default),
+        DataType.Float32 => CreateVector<float, MulOperator<float>>(ctx, default),
         DataType.Float16 => Create<Half, Half, MulOperator<Half>>(ctx, default),
         DataType.Int8 => Create<sbyte, sbyte, MulOperator<sbyte>>(ctx, default),
         DataType.UInt8 => Create<byte, byte, MulOperator<byte>>(ctx, default),
-        DataType.Int32 => Create<int, int, MulOperator<int>>(ctx, default),
+        DataType.Int32 => CreateVector<int, MulOperator<int>>(ctx, default),
         _ => Create<long, long, MulOperator<long>>(ctx, default),
     };
 }
 
 /// <summary>a * b.</summary>
-public readonly struct MulOperator<T> : IBinaryOperator<T, T> where T : INumberBase<T>
+public readonly struct MulOperator<T> : IVectorBinaryOperator<T> where T : INumberBase<T>
 {
     /// <inheritdoc />
     public T Invoke(T a, T b) => a * b;
+
+    /// <inheritdoc />
+    public Vector128<T> Invoke(Vector128<T> a, Vector128<T> b) => a * b;
+
+    /// <inheritdoc />
+    public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a * b;
+
+    /// <inheritdoc />
+    public Vector512<T> Invoke(Vector512<T> a, Vector512<T> b) => a * b;
 }

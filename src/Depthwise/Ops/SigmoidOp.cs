@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Depthwise.Kernels.Elementwise;
 
 namespace Depthwise.Ops;
@@ -9,12 +10,21 @@ public sealed class SigmoidOp : FloatUnaryElementwiseOp
     public override string OpType => "Sigmoid";
 
     /// <inheritdoc />
-    public override Kernel CreateKernel(OpContext ctx) => CreateFloat(ctx, new SigmoidOperator());
+    public override Kernel CreateKernel(OpContext ctx) => CreateFloatVector(ctx, new SigmoidOperator());
 }
 
 /// <summary>1 / (1 + exp(-x)); exp overflows to +inf for very negative x, giving exactly 0.</summary>
-public readonly struct SigmoidOperator : IUnaryOperator<float, float>
+public readonly struct SigmoidOperator : IVectorUnaryOperator<float>
 {
     /// <inheritdoc />
     public float Invoke(float x) => 1f / (1f + MathF.Exp(-x));
+
+    /// <inheritdoc />
+    public Vector128<float> Invoke(Vector128<float> x) => Vector128<float>.One / (Vector128<float>.One + VectorExp.Exp(-x));
+
+    /// <inheritdoc />
+    public Vector256<float> Invoke(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + VectorExp.Exp(-x));
+
+    /// <inheritdoc />
+    public Vector512<float> Invoke(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + VectorExp.Exp(-x));
 }

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Depthwise.Kernels.Elementwise;
+using Depthwise.Runtime;
 using Depthwise.Tensors;
 
 namespace Depthwise.Ops;
@@ -30,5 +32,43 @@ public abstract class UnaryElementwiseOp : Op
         private readonly TOp _op = op;
 
         public override void Run(in KernelContext ctx) => UnaryDriver.Run<TIn, TOut, TOp>(_op, ctx.Input<TIn>(0), ctx.Output<TOut>(0));
+    }
+
+    /// <summary>
+    /// A kernel applying the vector operator <paramref name="op"/> to every element (in place allowed). Tensors of at
+    /// least <see cref="ElementwiseChunking.ParallelThreshold"/> elements are split into fixed
+    /// <see cref="ElementwiseChunking.ChunkElements"/>-element chunks that run in parallel.
+    /// </summary>
+    protected static Kernel CreateVector<T, TOp>(TOp op)
+        where T : unmanaged where TOp : struct, IVectorUnaryOperator<T>
+        => new VectorUnaryKernel<T, TOp>(op);
+
+    private sealed class VectorUnaryKernel<T, TOp>(TOp op) : Kernel
+        where T : unmanaged where TOp : struct, IVectorUnaryOperator<T>
+    {
+        private readonly TOp _op = op;
+
+        public override void Run(in KernelContext ctx)
+        {
+            var x = ctx.Input<T>(0);
+            int chunks = ElementwiseChunking.Chunks(x.Length);
+            if (chunks <= 1)
+            {
+                UnaryDriver.RunVector(_op, x, ctx.Output<T>(0));
+                return;
+            }
+            var work = new Work(_op, ctx.InputMemory(0), ctx.OutputMemory(0), x.Length);
+            ctx.Parallel(ref work, chunks);
+        }
+
+        private readonly struct Work(TOp op, ReadOnlyMemory<byte> x, Memory<byte> y, int count) : IParallelWork
+        {
+            public void Execute(int index, int worker)
+            {
+                int start = index * ElementwiseChunking.ChunkElements;
+                int len = Math.Min(ElementwiseChunking.ChunkElements, count - start);
+                UnaryDriver.RunVector(op, MemoryMarshal.Cast<byte, T>(x.Span).Slice(start, len), MemoryMarshal.Cast<byte, T>(y.Span).Slice(start, len));
+            }
+        }
     }
 }
