@@ -30,6 +30,14 @@ public sealed class TransposeOp : Op
     {
         var input = ctx.InputShape(0);
         var perm = ResolvePerm(ctx, input.Rank);
+        if (input.Rank == 4 && DataTypes.SizeOf(ctx.InputType(0)) == 4 && input.ElementCount > 0)
+        {
+            // NCHW→NHWC and NHWC→NCHW are batches of 2-D transposes: the tiled kernel keeps both sides cache-friendly.
+            if (perm[0] == 0 && perm[1] == 2 && perm[2] == 3 && perm[3] == 1)
+                return new TiledTransposeKernel(input[0], input[1], input[2] * input[3]);
+            if (perm[0] == 0 && perm[1] == 3 && perm[2] == 1 && perm[3] == 2)
+                return new TiledTransposeKernel(input[0], input[1] * input[2], input[3]);
+        }
         var inStrides = input.Strides();
         var strides = new int[perm.Length];
         for (int d = 0; d < perm.Length; d++) strides[d] = inStrides[perm[d]];

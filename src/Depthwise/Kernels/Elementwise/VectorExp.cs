@@ -23,8 +23,23 @@ public static class VectorExp
     private const float P4 = 1.6666665459E-1f;
     private const float P5 = 5.0000001201E-1f;
 
-    /// <summary>e^x for one float, computed exactly as every vector lane is (for tests).</summary>
-    public static float Exp(float x) => Exp(Vector128.Create(x)).ToScalar();
+    /// <summary>e^x for one float with exactly the vector lanes' arithmetic (scalar tails and epilogues stay bit-identical).</summary>
+    public static float Exp(float x)
+    {
+        if (float.IsNaN(x)) return x;
+        float xc = Math.Min(Math.Max(x, MinInput), MaxInput);
+        float n = MathF.Floor(xc * Log2E + 0.5f);
+        float r = xc - n * Ln2Hi - n * Ln2Lo;
+        float p = P0;
+        p = p * r + P1;
+        p = p * r + P2;
+        p = p * r + P3;
+        p = p * r + P4;
+        p = p * r + P5;
+        float y = p * (r * r) + r + 1f;
+        float scale = BitConverter.Int32BitsToSingle(((int)n + 126) << 23);
+        return y * scale * 2f;
+    }
 
     /// <summary>e^x for 128 bits of float32 lanes (see the type's remarks for range and accuracy).</summary>
     public static Vector128<float> Exp(Vector128<float> x)
