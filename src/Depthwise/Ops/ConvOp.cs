@@ -112,7 +112,7 @@ public sealed class ConvOp : Op, IChannelLayoutOp
             {
                 var variant = GemmCatalog.Best;
                 var packed = variant.Pack(cin, cout, weights, 1, cin, bias);
-                var (epilogue, post) = PackedGemmKernel.Map(Activation);
+                var (epilogue, post) = Activation.ToFused();
                 return new PackedGemmKernel(variant, packed, batch * window.OutputSize, epilogue, post,
                     residual ? ResidualInput : -1);
             }

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using System.Runtime.InteropServices;
 using Depthwise.Kernels.Depthwise;
 using Depthwise.Runtime;
@@ -16,7 +17,7 @@ internal sealed class DepthwiseConvKernel : Kernel
     private readonly F32DepthwiseConvVariant _variant;
     private readonly F32DepthwiseConvWeights _weights;
     private readonly DepthwiseConvShape _shape;
-    private readonly DepthwiseConvEpilogue _epilogue;
+    private readonly FusedEpilogue _epilogue;
     private readonly ConvActivation _post;
     private readonly bool _residual;
     private readonly int _chunks;
@@ -32,20 +33,12 @@ internal sealed class DepthwiseConvKernel : Kernel
         if (residual)
         {
             // The kernel's epilogue has no residual: add it after, then activate.
-            _epilogue = DepthwiseConvEpilogue.Linear;
+            _epilogue = FusedEpilogue.Linear;
             _post = activation;
         }
         else
         {
-            (_epilogue, _post) = activation.Kind switch
-            {
-                ConvActivationKind.None => (DepthwiseConvEpilogue.Linear, ConvActivation.None),
-                ConvActivationKind.Relu => (DepthwiseConvEpilogue.Relu, ConvActivation.None),
-                ConvActivationKind.Clip when activation.Min <= activation.Max =>
-                    (DepthwiseConvEpilogue.Clamp(activation.Min, activation.Max), ConvActivation.None),
-                ConvActivationKind.HardSwish => (DepthwiseConvEpilogue.HardSwish, ConvActivation.None),
-                _ => (DepthwiseConvEpilogue.Linear, activation),
-            };
+            (_epilogue, _post) = activation.ToFused();
         }
         _chunks = PackedGemmKernel.ChunkCount(shape.Macs, shape.RowCount);
     }

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Gemm;
 using Depthwise.Kernels.Reference;
 using Depthwise.Tensors;
@@ -73,7 +74,7 @@ public sealed class GemmOp : Op
         }
         var variant = GemmCatalog.Best;
         var packed = TransB ? variant.Pack(k, n, b.AsSpan<float>(), 1, k, bias) : variant.Pack(k, n, b.AsSpan<float>(), n, 1, bias);
-        return new PackedGemmKernel(variant, packed, m, GemmEpilogue.Linear, ConvActivation.None, -1);
+        return new PackedGemmKernel(variant, packed, m, FusedEpilogue.Linear, ConvActivation.None, -1);
     }
 
     private (int M, int N, int K) Resolve(OpContext ctx)

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using System.Runtime.InteropServices;
 using Depthwise.Kernels.Gemm;
 using Depthwise.Runtime;
@@ -20,7 +21,7 @@ internal sealed class Im2ColConvKernel : Kernel
 
     private readonly F32GemmVariant _variant;
     private readonly F32GemmPackedWeights _weights;
-    private readonly GemmEpilogue _epilogue;
+    private readonly FusedEpilogue _epilogue;
     private readonly ConvActivation _post;
     private readonly int _n, _h, _w, _cin, _cout, _oh, _ow, _kh, _kw, _sh, _sw, _dh, _dw, _padT, _padL;
     private readonly int _m, _k, _chunks, _threads;
@@ -49,7 +50,7 @@ internal sealed class Im2ColConvKernel : Kernel
                 for (int t = 0; t < _kh * _kw; t++)
                     reordered[o * _k + t * cin + c] = weights[(o * cin + c) * _kh * _kw + t];
         _weights = _variant.Pack(_k, cout, reordered, 1, _k, bias);
-        (_epilogue, _post) = PackedGemmKernel.Map(activation);
+        (_epilogue, _post) = activation.ToFused();
         int mr = _variant.MR;
         int rows = Math.Max(1, ChunkBytes / sizeof(float) / Math.Max(1, _k));
         RowsPerChunk = Math.Max(mr, rows / mr * mr);

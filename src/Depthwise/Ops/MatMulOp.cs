@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using System.Numerics;
 using Depthwise.Kernels.Gemm;
 using Depthwise.Tensors;
@@ -32,7 +33,7 @@ public sealed class MatMulOp : Op
             // B is one constant matrix shared by every batch item: A's batch and rows stack into one [Σ M, K] GEMM.
             var variant = GemmCatalog.Best;
             var packed = variant.Pack(g.K, g.N, b.AsSpan<float>(), g.N, 1, default);
-            return new PackedGemmKernel(variant, packed, g.BatchA.Length * g.M, GemmEpilogue.Linear, ConvActivation.None, -1);
+            return new PackedGemmKernel(variant, packed, g.BatchA.Length * g.M, FusedEpilogue.Linear, ConvActivation.None, -1);
         }
         return ctx.InputType(0) switch
         {

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using System.Runtime.InteropServices;
 using Depthwise.Kernels.Gemm;
 using Depthwise.Runtime;
@@ -24,13 +25,13 @@ internal sealed class PackedGemmKernel : Kernel
 
     private readonly F32GemmVariant _variant;
     private readonly F32GemmPackedWeights _weights;
-    private readonly GemmEpilogue _epilogue;
+    private readonly FusedEpilogue _epilogue;
     private readonly ConvActivation _post;
     private readonly GemmTileRange _full;
     private readonly int _m;
 
     /// <summary>Creates the kernel; <paramref name="post"/> is None when the epilogue does the whole activation.</summary>
-    public PackedGemmKernel(F32GemmVariant variant, F32GemmPackedWeights weights, int m, GemmEpilogue epilogue,
+    public PackedGemmKernel(F32GemmVariant variant, F32GemmPackedWeights weights, int m, FusedEpilogue epilogue,
         ConvActivation post, int residualInput)
     {
         _variant = variant;
@@ -55,17 +56,6 @@ internal sealed class PackedGemmKernel : Kernel
     /// <summary>Chunks for <paramref name="macs"/> of work over <paramref name="units"/> indivisible units.</summary>
     public static int ChunkCount(long macs, int units) =>
         (int)Math.Max(1, Math.Min(Math.Min(macs / MacsPerChunk, MaxChunks), units));
-
-    /// <summary>Splits a <see cref="ConvActivation"/> into what the GEMM epilogue fuses and what runs after it.</summary>
-    public static (GemmEpilogue Epilogue, ConvActivation Post) Map(ConvActivation activation) => activation.Kind switch
-    {
-        ConvActivationKind.None => (GemmEpilogue.Linear, ConvActivation.None),
-        ConvActivationKind.Relu => (GemmEpilogue.Relu, ConvActivation.None),
-        ConvActivationKind.Clip when activation.Min <= activation.Max =>
-            (GemmEpilogue.Clamp(activation.Min, activation.Max), ConvActivation.None),
-        ConvActivationKind.HardSwish => (GemmEpilogue.HardSwish, ConvActivation.None),
-        _ => (GemmEpilogue.Linear, activation),
-    };
 
     /// <inheritdoc />
     public override void Run(in KernelContext ctx)
