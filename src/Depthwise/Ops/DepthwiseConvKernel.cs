@@ -69,7 +69,7 @@ internal sealed class DepthwiseConvKernel : Kernel
         int rowLength = _shape.OutputWidth * _shape.Channels;
         int start = range.Start * rowLength, count = range.Count * rowLength;
         // None with a residual is the plain add.
-        _post.Apply(y.Slice(start, count), 1, count, r.IsEmpty ? default : r.Slice(start, count));
+        ConvPostActivation.Apply(_post, y.Slice(start, count), r.IsEmpty ? default : r.Slice(start, count));
     }
 
     private struct Work : IParallelWork

@@ -105,7 +105,7 @@ internal sealed class Im2ColConvKernel : Kernel
         var c = y.Slice(row0 * _cout, rows * _cout);
         var res = r.IsEmpty ? default : r.Slice(row0 * _cout, rows * _cout);
         _variant.Run(_weights, rows, a, _k, c, _cout, _epilogue, res, _cout, _variant.FullRange(rows, _weights));
-        if (!_post.IsNone) _post.Apply(c, 1, rows * _cout, default);
+        if (!_post.IsNone) ConvPostActivation.Apply(_post, c, default);
     }
 
     private struct Work : IParallelWork

@@ -79,7 +79,8 @@ internal sealed class PackedGemmKernel : Kernel
         if (_post.IsNone) return;
         int row0 = range.MTileStart * _variant.MR, row1 = Math.Min(range.MTileEnd * _variant.MR, _m);
         int col0 = range.PanelStart * _variant.NR, col1 = Math.Min(range.PanelEnd * _variant.NR, n);
-        for (int i = row0; i < row1; i++) _post.Apply(c.Slice(i * n + col0, col1 - col0), 1, col1 - col0, default);
+        if (col0 == 0 && col1 == n) ConvPostActivation.Apply(_post, c.Slice(row0 * n, (row1 - row0) * n), default);
+        else for (int i = row0; i < row1; i++) ConvPostActivation.Apply(_post, c.Slice(i * n + col0, col1 - col0), default);
     }
 
     private struct Work : IParallelWork
