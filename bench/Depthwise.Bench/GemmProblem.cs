@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Gemm;
 
 namespace Depthwise.Bench;
@@ -31,5 +32,5 @@ public sealed class GemmProblem
 
     /// <summary>One GEMM over the whole output.</summary>
     public void Run() =>
-        Variant.Run(_weights, Shape.M, _a, Shape.K, _c, Shape.N, GemmEpilogue.Relu6);
+        Variant.Run(_weights, Shape.M, _a, Shape.K, _c, Shape.N, FusedEpilogue.Relu6);
 }

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using System.Diagnostics;
 using System.Globalization;
 using Depthwise.Kernels.Depthwise;
@@ -11,7 +12,7 @@ using Depthwise.Kernels.Depthwise;
 int samples = 51;
 string? filter = null;
 bool withReference = true;
-var custom = new List<(string, DepthwiseConvShape, DepthwiseConvEpilogue)>();
+var custom = new List<(string, DepthwiseConvShape, FusedEpilogue)>();
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -24,23 +25,23 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-(string Net, DepthwiseConvShape Shape, DepthwiseConvEpilogue Epilogue)[] layers =
+(string Net, DepthwiseConvShape Shape, FusedEpilogue Epilogue)[] layers =
 [
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 112, 112, 32, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 112, 112, 96, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 56, 56, 144, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 56, 56, 144, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 28, 28, 192, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 28, 28, 192, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 384, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 576, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 576, 3, 2, 1), DepthwiseConvEpilogue.Relu6),
-    ("MobileNetV2", DepthwiseConvShape.Square(1, 7, 7, 960, 3, 1, 1), DepthwiseConvEpilogue.Relu6),
-    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 56, 56, 144, 5, 2), DepthwiseConvEpilogue.HardSwish),
-    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 28, 28, 240, 5, 1), DepthwiseConvEpilogue.HardSwish),
-    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 14, 14, 480, 5, 1), DepthwiseConvEpilogue.HardSwish),
-    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 14, 14, 672, 5, 2), DepthwiseConvEpilogue.HardSwish),
-    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 7, 7, 1152, 5, 1), DepthwiseConvEpilogue.HardSwish),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 112, 112, 32, 3, 1, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 112, 112, 96, 3, 2, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 56, 56, 144, 3, 1, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 56, 56, 144, 3, 2, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 28, 28, 192, 3, 1, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 28, 28, 192, 3, 2, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 384, 3, 1, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 576, 3, 1, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 14, 14, 576, 3, 2, 1), FusedEpilogue.Relu6),
+    ("MobileNetV2", DepthwiseConvShape.Square(1, 7, 7, 960, 3, 1, 1), FusedEpilogue.Relu6),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 56, 56, 144, 5, 2), FusedEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 28, 28, 240, 5, 1), FusedEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 14, 14, 480, 5, 1), FusedEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 14, 14, 672, 5, 2), FusedEpilogue.HardSwish),
+    ("EfficientNet-B0", DepthwiseConvShape.Same(1, 7, 7, 1152, 5, 1), FusedEpilogue.HardSwish),
 ];
 if (custom.Count > 0) layers = custom.ToArray();
 
@@ -96,12 +97,12 @@ static unsafe ArraySegment<float> Aligned(float[] data)
 }
 
 // H,W,C,K,S: one square layer with symmetric pads K/2 and ReLU6 (e.g. --layer 14,14,480,5,1).
-static (string, DepthwiseConvShape, DepthwiseConvEpilogue) ParseLayer(string text)
+static (string, DepthwiseConvShape, FusedEpilogue) ParseLayer(string text)
 {
     var v = text.Split(',').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
     if (v.Length != 5) throw new ArgumentException("--layer takes H,W,C,K,S");
     var shape = new DepthwiseConvShape(1, v[0], v[1], v[2], v[3], v[3], v[4], v[4], 1, 1, v[3] / 2, v[3] / 2, v[3] / 2, v[3] / 2);
-    return ("custom", shape, DepthwiseConvEpilogue.Relu6);
+    return ("custom", shape, FusedEpilogue.Relu6);
 }
 
 static float[] RandomArray(Random random, int length)

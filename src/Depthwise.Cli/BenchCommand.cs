@@ -58,7 +58,7 @@ internal static class BenchCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var seed = new Option<int>("--seed") { HelpName = "N", Description = "Seed of the random inputs made when no --input is given", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { HelpName = "N", Description = "Threads per run (this build: 1)", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { HelpName = "N", Description = "Threads per run (SessionOptions.Threads)", DefaultValueFactory = _ => 1 };
         var warmup = new Option<int?>("--warmup")
         {
             HelpName = "W",
@@ -103,9 +103,7 @@ internal static class BenchCommand
     {
         Validate(s);
         string path = ModelZoo.Resolve(s.Model, ctx);
-        // A session option for the thread count does not exist yet (kernels run on the calling thread); Validate
-        // refuses --threads other than 1 until it does, and then it is set here.
-        var options = new SessionOptions();
+        var options = new SessionOptions { Threads = s.Threads };
 
         var sw = Stopwatch.StartNew();
         var session = InferenceSession.Load(path, options);
@@ -182,8 +180,8 @@ internal static class BenchCommand
     private static void Validate(Settings s)
     {
         if (s.Threads < 1) throw new CliException($"--threads {s.Threads}: give a thread count of at least 1");
-        if (s.Threads != 1)
-            throw new CliException($"--threads {s.Threads}: this build runs every kernel on the calling thread (the session has no thread-count option yet); only --threads 1 is supported");
+        if (s.Threads > WorkerPool.MaxThreads)
+            throw new CliException($"--threads {s.Threads}: give a thread count of at most {WorkerPool.MaxThreads}");
         if (s.Warmup is < 0) throw new CliException($"--warmup {s.Warmup}: give 0 or more warm-up runs");
         if (s.Runs is < 1) throw new CliException($"--runs {s.Runs}: give at least 1 measured run");
         if (s.Duration is { } d && !(d > 0 && d <= 1e6)) throw new CliException($"--duration {d.ToString(CultureInfo.InvariantCulture)}: give a positive number of seconds");

@@ -262,7 +262,7 @@ public class BenchCommandTests
     }
 
     [Theory]
-    [InlineData("--threads 2", "--threads 2: this build runs every kernel on the calling thread")]
+    [InlineData("--threads 257", "--threads 257: give a thread count of at most 256")]
     [InlineData("--threads 0", "--threads 0: give a thread count of at least 1")]
     [InlineData("--runs 0", "--runs 0: give at least 1 measured run")]
     [InlineData("--warmup -1", "--warmup -1: give 0 or more warm-up runs")]

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Elementwise;
 
 namespace Depthwise.Ops;
@@ -60,6 +61,20 @@ public readonly record struct ConvActivation(ConvActivationKind Kind, float Min,
         ConvActivationKind.Relu => (0, float.PositiveInfinity),
         ConvActivationKind.Clip => (Min, Max),
         _ => (float.NegativeInfinity, float.PositiveInfinity),
+    };
+
+    /// <summary>
+    /// Splits this activation into what a fast kernel fuses (<see cref="FusedEpilogue"/>: clamp or HardSwish) and what
+    /// must run after it over the same outputs (Sigmoid and SiLU, or a Clip with min &gt; max, which ONNX defines and the
+    /// epilogue does not); one of the two is always the identity.
+    /// </summary>
+    public (FusedEpilogue Epilogue, ConvActivation After) ToFused() => Kind switch
+    {
+        ConvActivationKind.None => (FusedEpilogue.Linear, None),
+        ConvActivationKind.Relu => (FusedEpilogue.Relu, None),
+        ConvActivationKind.Clip when Min <= Max => (FusedEpilogue.Clamp(Min, Max), None),
+        ConvActivationKind.HardSwish => (FusedEpilogue.HardSwish, None),
+        _ => (FusedEpilogue.Linear, this),
     };
 
     /// <summary>The activation of one value (scalar reference; kernels use <see cref="Apply"/>).</summary>

@@ -1,3 +1,5 @@
+using Depthwise.Kernels.Depthwise;
+using Depthwise.Kernels.Gemm;
 using Depthwise.Kernels.Reference;
 using Depthwise.Tensors;
 
@@ -87,7 +89,44 @@ public sealed class ConvOp : Op, IChannelLayoutOp
     public override Kernel CreateKernel(OpContext ctx)
     {
         var (x, w, window) = Resolve(ctx);
-        return new ReferenceKernel(window, PlaneLayout.Of(x, Layout), w[0], Group, Activation);
+        return CreateFastKernel(ctx, x, w, window) ?? new ReferenceKernel(window, PlaneLayout.Of(x, Layout), w[0], Group, Activation);
+    }
+
+    /// <summary>
+    /// The fast NHWC fp32 kernels, when they apply (constant weights and bias, 2-D spatial): pointwise → packed GEMM,
+    /// depthwise (group = C = M) → the depthwise catalog, any other group-1 convolution → im2col + GEMM. Grouped
+    /// convolutions that are not depthwise keep the reference. Null when none applies.
+    /// </summary>
+    private Kernel? CreateFastKernel(OpContext ctx, Shape x, Shape w, SpatialWindow window)
+    {
+        if (Layout != ChannelLayout.ChannelsLast || x.Rank != 4 || window.SpatialRank != 2) return null;
+        if (ctx.InputConstant(1) is not { } wt) return null;
+        Tensor? bt = null;
+        if (ctx.HasInput(2) && (bt = ctx.InputConstant(2)) is null) return null;
+        ReadOnlySpan<float> weights = wt.AsSpan<float>(), bias = bt is null ? default : bt.AsSpan<float>();
+        int batch = x[0], cin = x[3], cout = w[0];
+        bool residual = ctx.HasInput(ResidualInput);
+        if (Group == 1)
+        {
+            if (window.IsPointwise)
+            {
+                var variant = GemmCatalog.Best;
+                var packed = variant.Pack(cin, cout, weights, 1, cin, bias);
+                var (epilogue, post) = Activation.ToFused();
+                return new PackedGemmKernel(variant, packed, batch * window.OutputSize, epilogue, post,
+                    residual ? ResidualInput : -1);
+            }
+            return new Im2ColConvKernel(window, batch, cin, cout, weights, bias, Activation, ctx.Threads);
+        }
+        if (Group == cin && cout == cin && w[1] == 1 && batch > 0)
+        {
+            var shape = new DepthwiseConvShape(batch, window.Input[1], window.Input[2], cin, window.Kernel[1], window.Kernel[2],
+                window.Stride[1], window.Stride[2], window.Dilation[1], window.Dilation[2],
+                window.PadBegin[1], window.PadBegin[2], window.PadEnd[1], window.PadEnd[2]);
+            if (shape.OutputHeight != window.Output[1] || shape.OutputWidth != window.Output[2]) return null;
+            return new DepthwiseConvKernel(shape, weights, bias, Activation, residual);
+        }
+        return null;
     }
 
     private (Shape X, Shape W, SpatialWindow Window) Resolve(OpContext ctx)

@@ -1,3 +1,5 @@
+using Depthwise.Kernels;
+using Depthwise.Kernels.Gemm;
 using Depthwise.Kernels.Reference;
 using Depthwise.Tensors;
 
@@ -42,6 +44,7 @@ public sealed class GemmOp : Op
     public override Kernel CreateKernel(OpContext ctx)
     {
         var (m, n, k) = Resolve(ctx);
+        if (CreateFastKernel(ctx, m, n, k) is { } fast) return fast;
         int cRow = 0, cCol = 0;
         bool useC = ctx.HasInput(2) && Beta != 0f;
         if (useC)
@@ -52,6 +55,26 @@ public sealed class GemmOp : Op
             if (c.Rank == 2 && c[0] == m && m != 1) cRow = c[1];
         }
         return new ReferenceKernel(m, n, k, TransA, TransB, Alpha, Beta, useC, cRow, cCol);
+    }
+
+    /// <summary>
+    /// The packed GEMM for the fully connected case: A not transposed, alpha = 1, B constant (transposed or not), and
+    /// C absent, ignored (beta = 0) or a constant bias over N with beta = 1 (packed as the GEMM's bias). Else null.
+    /// </summary>
+    private Kernel? CreateFastKernel(OpContext ctx, int m, int n, int k)
+    {
+        if (TransA || Alpha != 1f || ctx.InputConstant(1) is not { } b) return null;
+        ReadOnlySpan<float> bias = default;
+        if (ctx.HasInput(2) && Beta != 0f)
+        {
+            if (Beta != 1f || ctx.InputConstant(2) is not { } c) return null;
+            var cs = c.Shape;
+            if (cs.ElementCount != n || (cs.Rank == 2 && cs[0] != 1)) return null;
+            bias = c.AsSpan<float>();
+        }
+        var variant = GemmCatalog.Best;
+        var packed = TransB ? variant.Pack(k, n, b.AsSpan<float>(), 1, k, bias) : variant.Pack(k, n, b.AsSpan<float>(), n, 1, bias);
+        return new PackedGemmKernel(variant, packed, m, FusedEpilogue.Linear, ConvActivation.None, -1);
     }
 
     private (int M, int N, int K) Resolve(OpContext ctx)

@@ -1,4 +1,6 @@
+using Depthwise.Kernels;
 using System.Numerics;
+using Depthwise.Kernels.Gemm;
 using Depthwise.Tensors;
 
 namespace Depthwise.Ops;
@@ -26,6 +28,13 @@ public sealed class MatMulOp : Op
     public override Kernel CreateKernel(OpContext ctx)
     {
         var g = Resolve(ctx);
+        if (ctx.InputType(0) == DataType.Float32 && ctx.InputShape(1).Rank == 2 && ctx.InputConstant(1) is { } b)
+        {
+            // B is one constant matrix shared by every batch item: A's batch and rows stack into one [Σ M, K] GEMM.
+            var variant = GemmCatalog.Best;
+            var packed = variant.Pack(g.K, g.N, b.AsSpan<float>(), g.N, 1, default);
+            return new PackedGemmKernel(variant, packed, g.BatchA.Length * g.M, FusedEpilogue.Linear, ConvActivation.None, -1);
+        }
         return ctx.InputType(0) switch
         {
             DataType.Float32 => new ReferenceKernel<float>(g),

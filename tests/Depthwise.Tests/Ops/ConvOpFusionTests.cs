@@ -81,7 +81,10 @@ public class ConvOpFusionTests
                     var y = ChannelsLastOpTests.RunUnoptimized(fused, withResidual ? [xin, w, b, rin] : [xin, w, b], 1, 2);
                     if (last) y = ChannelsLastOpTests.ToNchw(y);
                     Assert.Equal(expected.Shape, y.Shape);
-                    Assert.Equal(expected.ToArray<float>(), y.ToArray<float>());
+                    // Channels-last with constant weights runs the fast kernels (FMA, other summation order): close,
+                    // not bit-identical; channels-first runs the reference, which must match the separate nodes exactly.
+                    if (last) AssertClose(expected.Shape, expected.ToArray<float>(), y, rtol: 1e-4, atol: 2e-5);
+                    else Assert.Equal(expected.ToArray<float>(), y.ToArray<float>());
                 }
             }
         }

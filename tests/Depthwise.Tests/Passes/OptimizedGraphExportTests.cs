@@ -46,7 +46,9 @@ public class OptimizedGraphExportTests
 
         var input = Random(4, 2, 4, 6, 6);
         var expected = PassTestGraph.Run(t.Graph, input);
-        PassTestGraph.AssertSame(expected, PassTestGraph.Run(optimized, input));
+        // The optimized graph runs its channels-last convolutions on the fast kernels (FMA, another summation order):
+        // close to the reference, not bit-identical.
+        PassTestGraph.AssertSame(expected, PassTestGraph.Run(optimized, input), tolerance: 1e-5);
         PassTestGraph.AssertSame(expected, PassTestGraph.Run(reimported, input));
     }
 }

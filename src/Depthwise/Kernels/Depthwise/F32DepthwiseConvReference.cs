@@ -9,12 +9,12 @@ namespace Depthwise.Kernels.Depthwise;
 public static class F32DepthwiseConvReference
 {
     /// <summary>Computes the whole output.</summary>
-    public static void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, DepthwiseConvEpilogue epilogue,
+    public static void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, FusedEpilogue epilogue,
         ReadOnlySpan<float> input, Span<float> output) =>
         Run(weights, shape, epilogue, input, output, DepthwiseConvRange.Full(shape));
 
     /// <summary>Computes the output rows of <paramref name="range"/>.</summary>
-    public static void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, DepthwiseConvEpilogue epilogue,
+    public static void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, FusedEpilogue epilogue,
         ReadOnlySpan<float> input, Span<float> output, DepthwiseConvRange range)
     {
         F32DepthwiseConvVariant.Validate(weights, shape, input, output, range);
@@ -42,7 +42,7 @@ public static class F32DepthwiseConvReference
                         for (int i = 0; i < c; i++) y[i] += x[i] * tap[i];
                     }
                 }
-                if (epilogue.Activation != DepthwiseConvActivation.None)
+                if (epilogue.Activation != FusedActivation.None)
                     for (int i = 0; i < c; i++) y[i] = epilogue.Activate(y[i]);
             }
         }

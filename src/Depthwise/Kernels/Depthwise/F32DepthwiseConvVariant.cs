@@ -3,7 +3,7 @@ namespace Depthwise.Kernels.Depthwise;
 /// <summary>
 /// One fp32 depthwise-convolution variant of <see cref="DepthwiseConvCatalog"/>: NHWC input [N, H, W, C], weights
 /// packed by <see cref="F32DepthwiseConvWeights"/>, output [N, OH, OW, C] = act(conv + bias), depth multiplier 1.
-/// Chosen once when a plan is compiled (<see cref="DepthwiseConvCatalog.Select"/>); <see cref="Run(F32DepthwiseConvWeights, in DepthwiseConvShape, DepthwiseConvEpilogue, ReadOnlySpan{float}, Span{float}, DepthwiseConvRange)"/>
+/// Chosen once when a plan is compiled (<see cref="DepthwiseConvCatalog.Select"/>); <see cref="Run(F32DepthwiseConvWeights, in DepthwiseConvShape, FusedEpilogue, ReadOnlySpan{float}, Span{float}, DepthwiseConvRange)"/>
 /// allocates nothing and may run on several threads at once over disjoint row ranges.
 /// </summary>
 public sealed unsafe class F32DepthwiseConvVariant
@@ -60,7 +60,7 @@ public sealed unsafe class F32DepthwiseConvVariant
                       shape.DilationHeight == 1 && shape.DilationWidth == 1);
 
     /// <summary>Computes the whole output.</summary>
-    public void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, DepthwiseConvEpilogue epilogue,
+    public void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, FusedEpilogue epilogue,
         ReadOnlySpan<float> input, Span<float> output) =>
         Run(weights, shape, epilogue, input, output, DepthwiseConvRange.Full(shape));
 
@@ -69,7 +69,7 @@ public sealed unsafe class F32DepthwiseConvVariant
     /// hold at least N·H·W·C floats and the output N·OH·OW·C; nothing outside those is read or written. The output
     /// must not overlap the input.
     /// </summary>
-    public void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, DepthwiseConvEpilogue epilogue,
+    public void Run(F32DepthwiseConvWeights weights, in DepthwiseConvShape shape, FusedEpilogue epilogue,
         ReadOnlySpan<float> input, Span<float> output, DepthwiseConvRange range)
     {
         if (!IsSupported) throw new PlatformNotSupportedException($"{Name} is not supported on this CPU/runtime");
@@ -80,8 +80,8 @@ public sealed unsafe class F32DepthwiseConvVariant
             throw new ArgumentException("the output must not overlap the input", nameof(output));
         var run = epilogue.Activation switch
         {
-            DepthwiseConvActivation.Clamp => _clamp,
-            DepthwiseConvActivation.HardSwish => _hardSwish,
+            FusedActivation.Clamp => _clamp,
+            FusedActivation.HardSwish => _hardSwish,
             _ => _linear,
         };
         fixed (float* pi = input)

@@ -7,23 +7,23 @@ namespace Depthwise.Kernels.Depthwise;
 internal interface IDepthwiseConvActivationKind
 {
     /// <summary>The activation this type stands for (a JIT-time constant).</summary>
-    static abstract DepthwiseConvActivation Kind { get; }
+    static abstract FusedActivation Kind { get; }
 }
 
-/// <summary><see cref="DepthwiseConvActivation.None"/>.</summary>
+/// <summary><see cref="FusedActivation.None"/>.</summary>
 internal readonly struct LinearActivationKind : IDepthwiseConvActivationKind
 {
-    public static DepthwiseConvActivation Kind => DepthwiseConvActivation.None;
+    public static FusedActivation Kind => FusedActivation.None;
 }
 
-/// <summary><see cref="DepthwiseConvActivation.Clamp"/>.</summary>
+/// <summary><see cref="FusedActivation.Clamp"/>.</summary>
 internal readonly struct ClampActivationKind : IDepthwiseConvActivationKind
 {
-    public static DepthwiseConvActivation Kind => DepthwiseConvActivation.Clamp;
+    public static FusedActivation Kind => FusedActivation.Clamp;
 }
 
-/// <summary><see cref="DepthwiseConvActivation.HardSwish"/>.</summary>
+/// <summary><see cref="FusedActivation.HardSwish"/>.</summary>
 internal readonly struct HardSwishActivationKind : IDepthwiseConvActivationKind
 {
-    public static DepthwiseConvActivation Kind => DepthwiseConvActivation.HardSwish;
+    public static FusedActivation Kind => FusedActivation.HardSwish;
 }

@@ -13,6 +13,6 @@ internal unsafe struct F32GemmArgs
     public nint Ldr;
     public int M, N, K;
     public int PanelsPerBlock;
-    public GemmEpilogue Epilogue;
+    public FusedEpilogue Epilogue;
     public GemmTileRange Range;
 }

@@ -18,7 +18,7 @@ internal unsafe struct F32GemmMinMax_4x4_Scalar : IF32GemmMicroKernel
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
-        float* r, nint ldr, in GemmEpilogue epilogue)
+        float* r, nint ldr, in FusedEpilogue epilogue)
     {
         float* acc = stackalloc float[4 * 4];
         for (int i = 0; i < 4; i++)

@@ -20,7 +20,7 @@ internal unsafe struct F32GemmMinMax_4x8_V128 : IF32GemmMicroKernel
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
-        float* r, nint ldr, in GemmEpilogue epilogue)
+        float* r, nint ldr, in FusedEpilogue epilogue)
     {
         float* a0 = a;
         float* a1 = mr > 1 ? a0 + lda : a0;
@@ -72,7 +72,7 @@ internal unsafe struct F32GemmMinMax_4x8_V128 : IF32GemmMicroKernel
             }
         }
 
-        if (epilogue.Activation == GemmActivation.Clamp)
+        if (epilogue.Activation == FusedActivation.Clamp)
         {
             Vector128<float> lo = Vector128.Create(epilogue.Min), hi = Vector128.Create(epilogue.Max);
             c00 = Clamp(c00, lo, hi); c01 = Clamp(c01, lo, hi);
@@ -80,7 +80,7 @@ internal unsafe struct F32GemmMinMax_4x8_V128 : IF32GemmMicroKernel
             c20 = Clamp(c20, lo, hi); c21 = Clamp(c21, lo, hi);
             c30 = Clamp(c30, lo, hi); c31 = Clamp(c31, lo, hi);
         }
-        else if (epilogue.Activation == GemmActivation.HardSwish)
+        else if (epilogue.Activation == FusedActivation.HardSwish)
         {
             c00 = HardSwish(c00); c01 = HardSwish(c01);
             c10 = HardSwish(c10); c11 = HardSwish(c11);

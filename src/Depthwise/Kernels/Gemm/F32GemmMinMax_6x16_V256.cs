@@ -21,7 +21,7 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
-        float* r, nint ldr, in GemmEpilogue epilogue)
+        float* r, nint ldr, in FusedEpilogue epilogue)
     {
         if (mr == 1)
         {
@@ -105,7 +105,7 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
             }
         }
 
-        if (epilogue.Activation == GemmActivation.Clamp)
+        if (epilogue.Activation == FusedActivation.Clamp)
         {
             Vector256<float> lo = Vector256.Create(epilogue.Min), hi = Vector256.Create(epilogue.Max);
             c00 = Clamp(c00, lo, hi); c01 = Clamp(c01, lo, hi);
@@ -115,7 +115,7 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
             c40 = Clamp(c40, lo, hi); c41 = Clamp(c41, lo, hi);
             c50 = Clamp(c50, lo, hi); c51 = Clamp(c51, lo, hi);
         }
-        else if (epilogue.Activation == GemmActivation.HardSwish)
+        else if (epilogue.Activation == FusedActivation.HardSwish)
         {
             c00 = HardSwish(c00); c01 = HardSwish(c01);
             c10 = HardSwish(c10); c11 = HardSwish(c11);
@@ -154,7 +154,7 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
     /// <summary>6×8: one vector per row for a panel whose second half is padding (nc ≤ 8).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeHalf(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
-        float* r, nint ldr, in GemmEpilogue epilogue)
+        float* r, nint ldr, in FusedEpilogue epilogue)
     {
         float* a0 = a;
         float* a1 = mr > 1 ? a0 + lda : a0;
@@ -210,7 +210,7 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
             }
         }
 
-        if (epilogue.Activation == GemmActivation.Clamp)
+        if (epilogue.Activation == FusedActivation.Clamp)
         {
             Vector256<float> lo = Vector256.Create(epilogue.Min), hi = Vector256.Create(epilogue.Max);
             c00 = Clamp(c00, lo, hi);
@@ -220,7 +220,7 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
             c40 = Clamp(c40, lo, hi);
             c50 = Clamp(c50, lo, hi);
         }
-        else if (epilogue.Activation == GemmActivation.HardSwish)
+        else if (epilogue.Activation == FusedActivation.HardSwish)
         {
             c00 = HardSwish(c00);
             c10 = HardSwish(c10);
@@ -258,7 +258,7 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
 
     /// <summary>One row: the same FMA sequence per element as the tile, so results do not depend on mr.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeRow(int nc, int kc, float* a, float* w, float* c, float* r, in GemmEpilogue epilogue)
+    private static void ComputeRow(int nc, int kc, float* a, float* w, float* c, float* r, in FusedEpilogue epilogue)
     {
         Vector256<float> c0 = Vector256.Load(w), c1 = Vector256.Load(w + 8);
         w += 16;
@@ -294,12 +294,12 @@ internal unsafe struct F32GemmMinMax_6x16_V256 : IF32GemmMicroKernel
                 c0 += Avx.MaskLoad(r, m0); c1 += Avx.MaskLoad(r + 8, m1);
             }
         }
-        if (epilogue.Activation == GemmActivation.Clamp)
+        if (epilogue.Activation == FusedActivation.Clamp)
         {
             Vector256<float> lo = Vector256.Create(epilogue.Min), hi = Vector256.Create(epilogue.Max);
             c0 = Clamp(c0, lo, hi); c1 = Clamp(c1, lo, hi);
         }
-        else if (epilogue.Activation == GemmActivation.HardSwish)
+        else if (epilogue.Activation == FusedActivation.HardSwish)
         {
             c0 = HardSwish(c0); c1 = HardSwish(c1);
         }

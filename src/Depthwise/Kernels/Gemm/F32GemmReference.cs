@@ -2,7 +2,7 @@ namespace Depthwise.Kernels.Gemm;
 
 /// <summary>
 /// The obviously-correct GEMM the micro-kernels are tested against: unpacked B, one output element at a time,
-/// summed in the kernels' order (bias, then k ascending), then residual, then <see cref="GemmEpilogue.Activate"/>.
+/// summed in the kernels' order (bias, then k ascending), then residual, then <see cref="FusedEpilogue.Activate"/>.
 /// </summary>
 public static class F32GemmReference
 {
@@ -11,7 +11,7 @@ public static class F32GemmReference
     /// for i &lt; m, j &lt; n; an empty bias or residual counts as zero.
     /// </summary>
     public static void Compute(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b,
-        int strideK, int strideN, ReadOnlySpan<float> bias, Span<float> c, int ldc, GemmEpilogue epilogue,
+        int strideK, int strideN, ReadOnlySpan<float> bias, Span<float> c, int ldc, FusedEpilogue epilogue,
         ReadOnlySpan<float> residual = default, int ldr = 0)
     {
         for (int i = 0; i < m; i++)

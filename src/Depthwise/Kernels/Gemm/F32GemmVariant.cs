@@ -4,7 +4,7 @@ namespace Depthwise.Kernels.Gemm;
 /// One fp32 GEMM variant of <see cref="GemmCatalog"/>: <c>C[M×N] = act(A[M×K]·B[K×N] + bias (+ R))</c> with A
 /// and C row-major with row strides (A is the NHWC activation: a 1×1 convolution is M = H·W, K = Cin, N = Cout),
 /// B packed once by <see cref="Pack"/> for this variant's <see cref="NR"/>. Chosen once when a plan is compiled;
-/// <see cref="Run(F32GemmPackedWeights, int, ReadOnlySpan{float}, int, Span{float}, int, GemmEpilogue, ReadOnlySpan{float}, int, GemmTileRange)"/>
+/// <see cref="Run(F32GemmPackedWeights, int, ReadOnlySpan{float}, int, Span{float}, int, FusedEpilogue, ReadOnlySpan{float}, int, GemmTileRange)"/>
 /// allocates nothing and may be called from several threads at once on disjoint tile ranges.
 /// </summary>
 public sealed unsafe class F32GemmVariant
@@ -53,7 +53,7 @@ public sealed unsafe class F32GemmVariant
 
     /// <summary>Computes the whole M×N output with no residual.</summary>
     public void Run(F32GemmPackedWeights weights, int m, ReadOnlySpan<float> a, int lda, Span<float> c, int ldc,
-        GemmEpilogue epilogue) =>
+        FusedEpilogue epilogue) =>
         Run(weights, m, a, lda, c, ldc, epilogue, default, 0, FullRange(m, weights));
 
     /// <summary>
@@ -63,7 +63,7 @@ public sealed unsafe class F32GemmVariant
     /// itself (same memory and stride) for an in-place residual add, but must not partly overlap it.
     /// </summary>
     public void Run(F32GemmPackedWeights weights, int m, ReadOnlySpan<float> a, int lda, Span<float> c, int ldc,
-        GemmEpilogue epilogue, ReadOnlySpan<float> residual, int ldr, GemmTileRange range)
+        FusedEpilogue epilogue, ReadOnlySpan<float> residual, int ldr, GemmTileRange range)
     {
         ArgumentNullException.ThrowIfNull(weights);
         if (!IsSupported) throw new PlatformNotSupportedException($"{Name} is not supported on this CPU/runtime");

@@ -25,5 +25,5 @@ internal unsafe interface IF32GemmMicroKernel
     /// a partial tile costs no branches in the K loop.
     /// </summary>
     static abstract void Compute(int mr, int nc, int kc, float* a, nint lda, float* w, float* c, nint ldc,
-        float* r, nint ldr, in GemmEpilogue epilogue);
+        float* r, nint ldr, in FusedEpilogue epilogue);
 }

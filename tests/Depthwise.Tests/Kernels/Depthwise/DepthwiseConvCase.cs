@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Depthwise;
 
 namespace Depthwise.Tests.Kernels.Depthwise;
@@ -22,13 +23,13 @@ internal sealed class DepthwiseConvCase
         (0, 0, 0, 0), (1, 1, 1, 1), (2, 2, 2, 2), (0, 0, 1, 1), (0, 1, 1, 0), (1, 1, 2, 2), (2, 0, 1, 3),
     ];
 
-    public static readonly DepthwiseConvEpilogue[] Epilogues =
+    public static readonly FusedEpilogue[] Epilogues =
     [
-        DepthwiseConvEpilogue.Linear, DepthwiseConvEpilogue.Relu, DepthwiseConvEpilogue.Relu6,
-        DepthwiseConvEpilogue.HardSwish, DepthwiseConvEpilogue.Clamp(-0.5f, 0.25f),
+        FusedEpilogue.Linear, FusedEpilogue.Relu, FusedEpilogue.Relu6,
+        FusedEpilogue.HardSwish, FusedEpilogue.Clamp(-0.5f, 0.25f),
     ];
 
-    public DepthwiseConvCase(DepthwiseConvShape shape, DepthwiseConvEpilogue epilogue, int seed, bool bias = true)
+    public DepthwiseConvCase(DepthwiseConvShape shape, FusedEpilogue epilogue, int seed, bool bias = true)
     {
         Shape = shape;
         Epilogue = epilogue;
@@ -41,7 +42,7 @@ internal sealed class DepthwiseConvCase
 
     public DepthwiseConvShape Shape { get; }
 
-    public DepthwiseConvEpilogue Epilogue { get; }
+    public FusedEpilogue Epilogue { get; }
 
     /// <summary>NHWC input.</summary>
     public float[] Input { get; }
@@ -72,7 +73,7 @@ internal sealed class DepthwiseConvCase
         var abs = F32DepthwiseConvWeights.PackChannelFirst(Shape.Channels, Shape.KernelHeight, Shape.KernelWidth,
             Filters.Select(Math.Abs).ToArray(), Bias?.Select(Math.Abs).ToArray());
         var y = new float[Shape.OutputLength];
-        F32DepthwiseConvReference.Run(abs, Shape, DepthwiseConvEpilogue.Linear, Input.Select(Math.Abs).ToArray(), y);
+        F32DepthwiseConvReference.Run(abs, Shape, FusedEpilogue.Linear, Input.Select(Math.Abs).ToArray(), y);
         return y;
     }
 

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Depthwise;
 using Depthwise.Ops;
 using Depthwise.Tensors;
@@ -51,7 +52,7 @@ public class F32DepthwiseConvReferenceTests
     public void MatchesTheEngineConvOpInNchw(int n, int c, int h, int w, int k, int s, int d, int t, int l, int b, int r)
     {
         var shape = new DepthwiseConvShape(n, h, w, c, k, k, s, s, d, d, t, l, b, r);
-        var test = new DepthwiseConvCase(shape, DepthwiseConvEpilogue.Linear, seed: 42);
+        var test = new DepthwiseConvCase(shape, FusedEpilogue.Linear, seed: 42);
         var nchw = new float[test.Input.Length];
         for (int i = 0; i < n; i++)
             for (int y = 0; y < h; y++)
@@ -79,7 +80,7 @@ public class F32DepthwiseConvReferenceTests
     public void ARangeWritesOnlyItsRows()
     {
         var shape = DepthwiseConvShape.Square(2, 6, 5, 7, 3, 1, 1);
-        var test = new DepthwiseConvCase(shape, DepthwiseConvEpilogue.Relu6, seed: 3);
+        var test = new DepthwiseConvCase(shape, FusedEpilogue.Relu6, seed: 3);
         var full = test.Reference();
         var partial = Enumerable.Repeat(float.NaN, shape.OutputLength).ToArray();
         var range = DepthwiseConvRange.Rows(shape, 1, 2, 4);

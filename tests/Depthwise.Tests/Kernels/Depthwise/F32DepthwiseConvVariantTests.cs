@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Depthwise;
 
 namespace Depthwise.Tests.Kernels.Depthwise;
@@ -88,7 +89,7 @@ public class F32DepthwiseConvVariantTests
         {
             int k = v.IsGeneric ? 3 : v.KernelSize, s = v.IsGeneric ? 2 : v.Stride;
             var shape = new DepthwiseConvShape(3, 11, 9, 21, k, k, s, s, 1, 1, 1, 2, 2, 1);
-            var test = new DepthwiseConvCase(shape, DepthwiseConvEpilogue.HardSwish, seed: 11);
+            var test = new DepthwiseConvCase(shape, FusedEpilogue.HardSwish, seed: 11);
             var full = new float[shape.OutputLength];
             v.Run(test.Weights, shape, test.Epilogue, test.Input, full);
             for (int parts = 1; parts <= 7; parts += 2)
@@ -112,12 +113,12 @@ public class F32DepthwiseConvVariantTests
         {
             int k = v.IsGeneric ? 3 : v.KernelSize, s = v.IsGeneric ? 1 : v.Stride;
             var shape = DepthwiseConvShape.Square(1, 9, 9, 19, k, s, 1);
-            var test = new DepthwiseConvCase(shape, DepthwiseConvEpilogue.Relu6, seed: 5);
+            var test = new DepthwiseConvCase(shape, FusedEpilogue.Relu6, seed: 5);
             var y = new float[shape.OutputLength];
             v.Run(test.Weights, shape, test.Epilogue, test.Input, y);
             long before = GC.GetAllocatedBytesForCurrentThread();
             v.Run(test.Weights, shape, test.Epilogue, test.Input, y);
-            v.Run(test.Weights, shape, DepthwiseConvEpilogue.HardSwish, test.Input, y, DepthwiseConvRange.Split(shape, 2, 1));
+            v.Run(test.Weights, shape, FusedEpilogue.HardSwish, test.Input, y, DepthwiseConvRange.Split(shape, 2, 1));
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
     }
@@ -128,10 +129,10 @@ public class F32DepthwiseConvVariantTests
         foreach (var v in DepthwiseConvCatalog.Supported.Where(v => v.IsGeneric))
         {
             var empty = DepthwiseConvShape.Square(0, 5, 5, 3, 3, 1, 1);
-            v.Run(F32DepthwiseConvWeights.PackChannelFirst(3, 3, 3, new float[27], []), empty, DepthwiseConvEpilogue.Linear, [], []);
+            v.Run(F32DepthwiseConvWeights.PackChannelFirst(3, 3, 3, new float[27], []), empty, FusedEpilogue.Linear, [], []);
             var shape = DepthwiseConvShape.Square(1, 5, 5, 3, 3, 1, 1);
             var y = Enumerable.Repeat(float.NaN, shape.OutputLength).ToArray();
-            v.Run(F32DepthwiseConvWeights.PackChannelFirst(3, 3, 3, new float[27], []), shape, DepthwiseConvEpilogue.Linear,
+            v.Run(F32DepthwiseConvWeights.PackChannelFirst(3, 3, 3, new float[27], []), shape, FusedEpilogue.Linear,
                 new float[shape.InputLength], y, new DepthwiseConvRange(2, 2));
             Assert.All(y, value => Assert.True(float.IsNaN(value)));
         }
@@ -145,18 +146,18 @@ public class F32DepthwiseConvVariantTests
         var x = new float[shape.InputLength];
         var y = new float[shape.OutputLength];
         var best = DepthwiseConvCatalog.Select(shape);
-        Assert.Throws<ArgumentException>(() => best.Run(weights, shape, DepthwiseConvEpilogue.Linear, x.AsSpan(1), y));
-        Assert.Throws<ArgumentException>(() => best.Run(weights, shape, DepthwiseConvEpilogue.Linear, x, y.AsSpan(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => best.Run(weights, shape, DepthwiseConvEpilogue.Linear, x, y, new(0, 7)));
+        Assert.Throws<ArgumentException>(() => best.Run(weights, shape, FusedEpilogue.Linear, x.AsSpan(1), y));
+        Assert.Throws<ArgumentException>(() => best.Run(weights, shape, FusedEpilogue.Linear, x, y.AsSpan(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => best.Run(weights, shape, FusedEpilogue.Linear, x, y, new(0, 7)));
         Assert.Throws<ArgumentException>(() => best.Run(F32DepthwiseConvWeights.PackChannelFirst(5, 5, 5, new float[125], []),
-            shape, DepthwiseConvEpilogue.Linear, x, y));
+            shape, FusedEpilogue.Linear, x, y));
         var shared = new float[Math.Max(shape.InputLength, shape.OutputLength)];
-        Assert.Throws<ArgumentException>(() => best.Run(weights, shape, DepthwiseConvEpilogue.Linear, shared, shared));
+        Assert.Throws<ArgumentException>(() => best.Run(weights, shape, FusedEpilogue.Linear, shared, shared));
         var fiveByFive = DepthwiseConvCatalog.All.First(v => v.KernelSize == 5 && v.IsSupported);
-        Assert.Throws<ArgumentException>(() => fiveByFive.Run(weights, shape, DepthwiseConvEpilogue.Linear, x, y));
+        Assert.Throws<ArgumentException>(() => fiveByFive.Run(weights, shape, FusedEpilogue.Linear, x, y));
         foreach (var unsupported in DepthwiseConvCatalog.All.Where(v => !v.IsSupported))
-            Assert.Throws<PlatformNotSupportedException>(() => unsupported.Run(weights, shape, DepthwiseConvEpilogue.Linear, x, y));
-        Assert.Throws<ArgumentException>(() => DepthwiseConvEpilogue.Clamp(1, 0));
+            Assert.Throws<PlatformNotSupportedException>(() => unsupported.Run(weights, shape, FusedEpilogue.Linear, x, y));
+        Assert.Throws<ArgumentException>(() => FusedEpilogue.Clamp(1, 0));
     }
 
     /// <summary>

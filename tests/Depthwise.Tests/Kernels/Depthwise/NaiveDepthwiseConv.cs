@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Depthwise;
 
 namespace Depthwise.Tests.Kernels.Depthwise;
@@ -9,7 +10,7 @@ namespace Depthwise.Tests.Kernels.Depthwise;
 /// </summary>
 internal static class NaiveDepthwiseConv
 {
-    public static float[] Run(DepthwiseConvShape s, float[] x, float[] w, float[]? b, DepthwiseConvEpilogue epilogue)
+    public static float[] Run(DepthwiseConvShape s, float[] x, float[] w, float[]? b, FusedEpilogue epilogue)
     {
         int n = s.Batch, h = s.Height, wd = s.Width, c = s.Channels, oh = s.OutputHeight, ow = s.OutputWidth;
         int kh = s.KernelHeight, kw = s.KernelWidth;
@@ -33,10 +34,10 @@ internal static class NaiveDepthwiseConv
         return y;
     }
 
-    private static double Activate(double v, DepthwiseConvEpilogue e) => e.Activation switch
+    private static double Activate(double v, FusedEpilogue e) => e.Activation switch
     {
-        DepthwiseConvActivation.Clamp => v < e.Min ? e.Min : v > e.Max ? e.Max : v,
-        DepthwiseConvActivation.HardSwish => v * Math.Clamp(v / 6 + 0.5, 0, 1),
+        FusedActivation.Clamp => v < e.Min ? e.Min : v > e.Max ? e.Max : v,
+        FusedActivation.HardSwish => v * Math.Clamp(v / 6 + 0.5, 0, 1),
         _ => v,
     };
 }

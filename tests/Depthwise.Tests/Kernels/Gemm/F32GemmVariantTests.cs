@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Depthwise.Kernels.Gemm;
@@ -22,10 +23,10 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
         return data;
     }
 
-    private static readonly GemmEpilogue[] Epilogues =
+    private static readonly FusedEpilogue[] Epilogues =
     [
-        GemmEpilogue.Linear, GemmEpilogue.Relu, GemmEpilogue.Relu6, GemmEpilogue.Clamp(-0.5f, 0.25f),
-        GemmEpilogue.HardSwish,
+        FusedEpilogue.Linear, FusedEpilogue.Relu, FusedEpilogue.Relu6, FusedEpilogue.Clamp(-0.5f, 0.25f),
+        FusedEpilogue.HardSwish,
     ];
 
     private F32GemmVariant Require(string name)
@@ -149,10 +150,10 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
         var v = Require(name);
         var cases = new[]
         {
-            new GemmTestCase { M = 112 * 112, K = 32, N = 16, Epilogue = GemmEpilogue.Relu6, Seed = 1 },
+            new GemmTestCase { M = 112 * 112, K = 32, N = 16, Epilogue = FusedEpilogue.Relu6, Seed = 1 },
             new GemmTestCase { M = 7 * 7, K = 960, N = 160, Residual = true, TransposedB = true, Seed = 2 },
             new GemmTestCase { M = 1, K = 1280, N = 1000, TransposedB = true, Seed = 3 },
-            new GemmTestCase { M = 14 * 14, K = 384, N = 64, PadA = 7, Epilogue = GemmEpilogue.HardSwish, Seed = 4 },
+            new GemmTestCase { M = 14 * 14, K = 384, N = 64, PadA = 7, Epilogue = FusedEpilogue.HardSwish, Seed = 4 },
         };
         foreach (var tc in cases)
         {
@@ -169,7 +170,7 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
         var tc = new GemmTestCase
         {
             M = 4 * v.MR + 3, N = 3 * v.NR + 5, K = 37, PadA = 2, PadC = 1, Residual = true,
-            Epilogue = GemmEpilogue.HardSwish, Seed = 11,
+            Epilogue = FusedEpilogue.HardSwish, Seed = 11,
         }.Build();
         var w = tc.Pack(v);
         float[] whole = tc.Run(v);
@@ -226,7 +227,7 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
         {
             var tc = new GemmTestCase
             {
-                M = m, N = n, K = 23, PadC = 2, PadR = 2, Residual = true, Epilogue = GemmEpilogue.Relu6, Seed = m * n,
+                M = m, N = n, K = 23, PadC = 2, PadR = 2, Residual = true, Epilogue = FusedEpilogue.Relu6, Seed = m * n,
             }.Build();
             float[] expected = tc.Run(v);
             float[] c = (float[])tc.R.Clone();
@@ -241,7 +242,7 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
     public void RunAllocatesNothing(string name)
     {
         var v = Require(name);
-        var tc = new GemmTestCase { M = 50, N = 40, K = 30, Residual = true, Epilogue = GemmEpilogue.HardSwish }.Build();
+        var tc = new GemmTestCase { M = 50, N = 40, K = 30, Residual = true, Epilogue = FusedEpilogue.HardSwish }.Build();
         var w = tc.Pack(v);
         var c = tc.NewOutput();
         var range = v.FullRange(tc.M, w);
@@ -273,17 +274,17 @@ public sealed class F32GemmVariantTests(ITestOutputHelper output)
         var c = tc.NewOutput();
         var other = GemmCatalog.Supported.FirstOrDefault(x => x.NR != v.NR);
         if (other is not null)
-            Assert.Throws<ArgumentException>(() => other.Run(w, 3, tc.A, tc.Lda, c, tc.Ldc, GemmEpilogue.Linear));
-        Assert.Throws<ArgumentException>(() => v.Run(w, 4, tc.A, tc.Lda, c, tc.Ldc, GemmEpilogue.Linear));
-        Assert.Throws<ArgumentException>(() => v.Run(w, 3, tc.A, tc.Lda, c.AsSpan(1), tc.Ldc, GemmEpilogue.Linear));
-        Assert.Throws<ArgumentOutOfRangeException>(() => v.Run(w, 3, tc.A, tc.Lda, c, tc.Ldc, GemmEpilogue.Linear,
+            Assert.Throws<ArgumentException>(() => other.Run(w, 3, tc.A, tc.Lda, c, tc.Ldc, FusedEpilogue.Linear));
+        Assert.Throws<ArgumentException>(() => v.Run(w, 4, tc.A, tc.Lda, c, tc.Ldc, FusedEpilogue.Linear));
+        Assert.Throws<ArgumentException>(() => v.Run(w, 3, tc.A, tc.Lda, c.AsSpan(1), tc.Ldc, FusedEpilogue.Linear));
+        Assert.Throws<ArgumentOutOfRangeException>(() => v.Run(w, 3, tc.A, tc.Lda, c, tc.Ldc, FusedEpilogue.Linear,
             default, 0, new GemmTileRange(0, 2, 0, w.PanelCount + 1)));
-        Assert.Throws<ArgumentException>(() => v.Run(w, 3, tc.A, tc.Lda, c, tc.Ldc, GemmEpilogue.Linear,
+        Assert.Throws<ArgumentException>(() => v.Run(w, 3, tc.A, tc.Lda, c, tc.Ldc, FusedEpilogue.Linear,
             c.AsSpan(1), tc.Ldc, v.FullRange(3, w)));
         var shared = new float[64];
-        Assert.Throws<ArgumentException>(() => v.Run(w, 3, shared, 4, shared.AsSpan(20), 5, GemmEpilogue.Linear));
-        Assert.Throws<ArgumentException>(() => GemmEpilogue.Clamp(1, 0));
+        Assert.Throws<ArgumentException>(() => v.Run(w, 3, shared, 4, shared.AsSpan(20), 5, FusedEpilogue.Linear));
+        Assert.Throws<ArgumentException>(() => FusedEpilogue.Clamp(1, 0));
         // Zero rows is a no-op, not an error.
-        v.Run(w, 0, [], tc.Lda, [], tc.Ldc, GemmEpilogue.Linear);
+        v.Run(w, 0, [], tc.Lda, [], tc.Ldc, FusedEpilogue.Linear);
     }
 }

@@ -1,3 +1,4 @@
+using Depthwise.Kernels;
 using Depthwise.Kernels.Gemm;
 
 namespace Depthwise.Tests.Kernels.Gemm;
@@ -20,7 +21,7 @@ internal sealed class GemmTestCase
     public bool Bias { get; init; } = true;
     public bool Residual { get; init; }
     public bool TransposedB { get; init; }
-    public GemmEpilogue Epilogue { get; init; } = GemmEpilogue.Linear;
+    public FusedEpilogue Epilogue { get; init; } = FusedEpilogue.Linear;
     public int Seed { get; init; } = 1;
 
     public int Lda => K + PadA;

@@ -1,7 +1,7 @@
-namespace Depthwise.Kernels.Gemm;
+namespace Depthwise.Kernels;
 
-/// <summary>The activation a GEMM micro-kernel applies to each output before storing it.</summary>
-public enum GemmActivation
+/// <summary>The activation a fast kernel (GEMM, depthwise convolution) applies to each output before storing it.</summary>
+public enum FusedActivation
 {
     /// <summary>No activation: the linear output (after bias and residual).</summary>
     None = 0,
