@@ -1,4 +1,9 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Depthwise.Kernels.Elementwise;
+using Depthwise.Runtime;
 using Depthwise.Kernels.Gather;
 using Depthwise.Tensors;
 
@@ -95,6 +100,9 @@ public sealed class ResizeOp : Op
     /// <summary>How sizes are honoured (default stretch).</summary>
     public ResizeAspectRatioPolicy KeepAspectRatioPolicy { get; init; } = ResizeAspectRatioPolicy.Stretch;
 
+    /// <summary>Tests only: always use the general interpolation kernel (the reference the fast paths are checked against).</summary>
+    internal bool ForceGeneralKernel { get; init; }
+
     /// <inheritdoc />
     public override string OpType => "Resize";
 
@@ -180,6 +188,9 @@ public sealed class ResizeOp : Op
             weights[d] = wt;
             if (outside is not null) outside[d] = outs;
         }
+        if (type == DataType.Float32 && !ForceGeneralKernel && Mode == ResizeMode.Linear && outside is null
+            && Bilinear2DKernel.TryCreate(input, g.OutDims, tapCounts, offsets, weights) is { } fast)
+            return fast;
         float fill = ExtrapolationValue;
         return type switch
         {
@@ -459,6 +470,147 @@ public sealed class ResizeOp : Op
             long n = 1;
             foreach (int d in dims) n *= d;
             return (int)n;
+        }
+    }
+
+    /// <summary>
+    /// Float32 bilinear resize of two adjacent axes (H, W) with every other axis unchanged: for NHWC the channels after
+    /// W are contiguous and blended with vectors; NCHW (nothing after W) blends one element per pixel. Uses the general
+    /// path's per-axis tap tables and its summation order (W taps first, then H), so results are identical to it.
+    /// Work is split over output rows into a number of chunks that depends only on the size.
+    /// </summary>
+    internal sealed class Bilinear2DKernel : Kernel
+    {
+        private readonly int _outer, _hIn, _wIn, _inner, _hOut, _wOut, _chunks;
+        private readonly int[] _offH, _offW;
+        private readonly float[] _wH, _wW;
+
+        private Bilinear2DKernel(int outer, int hIn, int wIn, int inner, int hOut, int wOut, int[] offH, float[] wH, int[] offW, float[] wW)
+        {
+            (_outer, _hIn, _wIn, _inner, _hOut, _wOut) = (outer, hIn, wIn, inner, hOut, wOut);
+            (_offH, _wH, _offW, _wW) = (offH, wH, offW, wW);
+            int rows = outer * hOut;
+            long total = (long)rows * wOut * inner;
+            _chunks = rows == 0 ? 0 : Math.Min(rows, ElementwiseChunking.Chunks((int)Math.Min(total, int.MaxValue)));
+        }
+
+        /// <summary>The fast kernel when exactly two adjacent axes have two taps and all others are untouched; else null.</summary>
+        public static Bilinear2DKernel? TryCreate(Shape input, int[] outDims, int[] tapCounts, int[][] offsets, float[][] weights)
+        {
+            int rank = outDims.Length, first = -1;
+            for (int d = 0; d < rank; d++)
+            {
+                if (tapCounts[d] == 1) continue;
+                if (tapCounts[d] != 2) return null;
+                if (first < 0) first = d;
+                else if (d != first + 1) return null;
+            }
+            if (first < 0 || first + 1 >= rank || tapCounts[first + 1] != 2) return null;
+            long outer = 1, inner = 1;
+            for (int d = 0; d < first; d++) outer *= input[d];
+            for (int d = first + 2; d < rank; d++) inner *= input[d];
+            if (outer * input[first] * input[first + 1] * inner > int.MaxValue) return null;
+            return new Bilinear2DKernel((int)outer, input[first], input[first + 1], (int)inner, outDims[first], outDims[first + 1],
+                offsets[first], weights[first], offsets[first + 1], weights[first + 1]);
+        }
+
+        /// <inheritdoc />
+        public override void Run(in KernelContext ctx)
+        {
+            if (_chunks == 0 || _wOut == 0 || _inner == 0) return;
+            var work = new Work { Kernel = this, X = ctx.InputMemory(0), Y = ctx.OutputMemory(0) };
+            ctx.Parallel(ref work, _chunks);
+        }
+
+        private void Execute(int index, ReadOnlySpan<float> x, Span<float> y)
+        {
+            int rows = _outer * _hOut;
+            int start = (int)((long)rows * index / _chunks), end = (int)((long)rows * (index + 1) / _chunks);
+            int inPlane = _hIn * _wIn * _inner, rowLength = _wOut * _inner;
+            ref float x0 = ref MemoryMarshal.GetReference(x);
+            ref float y0 = ref MemoryMarshal.GetReference(y);
+            for (int r = start; r < end; r++)
+            {
+                int n = r / _hOut, oh = r - n * _hOut;
+                int top = n * inPlane + _offH[2 * oh], bottom = n * inPlane + _offH[2 * oh + 1];
+                float wt = _wH[2 * oh], wb = _wH[2 * oh + 1];
+                ref float yRow = ref Unsafe.Add(ref y0, (nint)r * rowLength);
+                if (_inner == 1)
+                {
+                    for (int ow = 0; ow < _wOut; ow++)
+                    {
+                        int a = _offW[2 * ow], b = _offW[2 * ow + 1];
+                        float wl = _wW[2 * ow], wr = _wW[2 * ow + 1];
+                        float t = wl * Unsafe.Add(ref x0, top + a) + wr * Unsafe.Add(ref x0, top + b);
+                        float u = wl * Unsafe.Add(ref x0, bottom + a) + wr * Unsafe.Add(ref x0, bottom + b);
+                        Unsafe.Add(ref yRow, ow) = wt * t + wb * u;
+                    }
+                    continue;
+                }
+                for (int ow = 0; ow < _wOut; ow++)
+                {
+                    int a = _offW[2 * ow], b = _offW[2 * ow + 1];
+                    Blend(ref Unsafe.Add(ref x0, top + a), ref Unsafe.Add(ref x0, top + b),
+                        ref Unsafe.Add(ref x0, bottom + a), ref Unsafe.Add(ref x0, bottom + b),
+                        _wW[2 * ow], _wW[2 * ow + 1], wt, wb, ref Unsafe.Add(ref yRow, ow * _inner), _inner);
+                }
+            }
+        }
+
+        /// <summary>y = wt·(wl·tl + wr·tr) + wb·(wl·bl + wr·br) over <paramref name="count"/> contiguous channels.</summary>
+        private static void Blend(ref float tl, ref float tr, ref float bl, ref float br, float wl, float wr, float wt, float wb,
+            ref float y, int count)
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated && count >= Vector512<float>.Count)
+            {
+                Vector512<float> vl = Vector512.Create(wl), vr = Vector512.Create(wr), vt = Vector512.Create(wt), vb = Vector512.Create(wb);
+                for (; i <= count - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    nuint k = (nuint)i;
+                    var t = vl * Vector512.LoadUnsafe(ref tl, k) + vr * Vector512.LoadUnsafe(ref tr, k);
+                    var u = vl * Vector512.LoadUnsafe(ref bl, k) + vr * Vector512.LoadUnsafe(ref br, k);
+                    (vt * t + vb * u).StoreUnsafe(ref y, k);
+                }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> vl = Vector256.Create(wl), vr = Vector256.Create(wr), vt = Vector256.Create(wt), vb = Vector256.Create(wb);
+                for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    nuint k = (nuint)i;
+                    var t = vl * Vector256.LoadUnsafe(ref tl, k) + vr * Vector256.LoadUnsafe(ref tr, k);
+                    var u = vl * Vector256.LoadUnsafe(ref bl, k) + vr * Vector256.LoadUnsafe(ref br, k);
+                    (vt * t + vb * u).StoreUnsafe(ref y, k);
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<float> vl = Vector128.Create(wl), vr = Vector128.Create(wr), vt = Vector128.Create(wt), vb = Vector128.Create(wb);
+                for (; i <= count - Vector128<float>.Count; i += Vector128<float>.Count)
+                {
+                    nuint k = (nuint)i;
+                    var t = vl * Vector128.LoadUnsafe(ref tl, k) + vr * Vector128.LoadUnsafe(ref tr, k);
+                    var u = vl * Vector128.LoadUnsafe(ref bl, k) + vr * Vector128.LoadUnsafe(ref br, k);
+                    (vt * t + vb * u).StoreUnsafe(ref y, k);
+                }
+            }
+            for (; i < count; i++)
+            {
+                float t = wl * Unsafe.Add(ref tl, i) + wr * Unsafe.Add(ref tr, i);
+                float u = wl * Unsafe.Add(ref bl, i) + wr * Unsafe.Add(ref br, i);
+                Unsafe.Add(ref y, i) = wt * t + wb * u;
+            }
+        }
+
+        private struct Work : IParallelWork
+        {
+            public Bilinear2DKernel Kernel;
+            public ReadOnlyMemory<byte> X;
+            public Memory<byte> Y;
+
+            public readonly void Execute(int index, int worker) =>
+                Kernel.Execute(index, MemoryMarshal.Cast<byte, float>(X.Span), MemoryMarshal.Cast<byte, float>(Y.Span));
         }
     }
 }
