@@ -13,7 +13,7 @@
 #   --models "…"   which networks (default: all six)
 #   --out FILE     also write the markdown table to FILE
 # Environment: PEAK_GMACS = the machine's fp32 peak in GMAC/s per core; without it the peak is measured
-# (bench/FmaPeak.cs: one thread, the widest FMA, best of 7 repetitions).
+# (bench/Depthwise.Bench fma-peak --json: one thread, the widest FMA, best of 9 repetitions).
 # Prints progress on stderr and, on stdout, the machine and a markdown table: model, MACs, ORT ms, Depthwise ms,
 # ratio (Depthwise / ORT: the median of the per-round ratios, each round's two runs being back to back), ORT and
 # Depthwise GMAC/s at their medians, and Depthwise's % of the machine's peak (peak per core × threads).
@@ -21,7 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# The fp32 FMA peak per core of the machine kind we run on, used only when measuring it fails: bench/FmaPeak.cs
+# The fp32 FMA peak per core of the machine kind we run on, used only when measuring it fails: bench/Depthwise.Bench fma-peak
 # measured 126 GMAC/s with 512-bit FMAs on this AMD EPYC (CPU family 26 = Zen 5: two full-width 512-bit FMA pipes,
 # 32 MACs per cycle at ~3.9 GHz); 64 with 256-bit and 32 with 128-bit vectors. (The 50 GMAC/s per core once noted
 # for this machine is about the 256-bit figure under load; ONNX Runtime alone runs MobileNetV2 at ~75 GMAC/s on one
@@ -64,11 +64,11 @@ log "building the CLI (Release)"
 ./depthwise --help >/dev/null
 if [ -n "${PEAK_GMACS:-}" ]; then
   peak_per_core="$PEAK_GMACS"; peak_source="PEAK_GMACS"
-elif probe="$(dotnet run -c Release --file bench/FmaPeak.cs -- --threads 1 2>/dev/null | tail -1)" && [[ "$probe" == *'"gmacs"'* ]]; then
+elif probe="$(dotnet run -c Release --project bench/Depthwise.Bench -- fma-peak --json 2>/dev/null | tail -1)" && [[ "$probe" == *'"gmacs"'* ]]; then
   peak_per_core="$(node -e 'const j = JSON.parse(process.argv[1]); console.log(j.gmacs)' "$probe")"
-  peak_source="measured by bench/FmaPeak.cs: one thread, $(node -e 'console.log(JSON.parse(process.argv[1]).width_bits)' "$probe")-bit FMA, best of 7"
+  peak_source="measured by bench/Depthwise.Bench fma-peak: one thread, $(node -e 'console.log(JSON.parse(process.argv[1]).width_bits)' "$probe")-bit FMA, best of 9"
 else
-  peak_per_core="$FALLBACK_PEAK_GMACS_PER_CORE"; peak_source="not measured (bench/FmaPeak.cs failed): the constant in compare.sh"
+  peak_per_core="$FALLBACK_PEAK_GMACS_PER_CORE"; peak_source="not measured (bench/Depthwise.Bench fma-peak failed): the constant in compare.sh"
 fi
 [[ "$peak_per_core" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "compare.sh: PEAK_GMACS must be a number" >&2; exit 2; }
 log "peak: $peak_per_core GMAC/s per core ($peak_source)"

@@ -21,6 +21,27 @@ public static class FmaPeakProbe
         if (Fma.IsSupported) Report("256-bit FMA", 8, () => Fma256(Iterations));
     }
 
+    /// <summary>
+    /// One JSON line for bench/compare.sh: <c>{"threads":1,"gmacs":best,"width_bits":bits,"per_width":{...}}</c>, the best
+    /// sample at each width (on a shared machine the slower samples are slowed by other jobs, so the best is the peak).
+    /// </summary>
+    public static string Json()
+    {
+        var parts = new List<string>();
+        double best = double.NaN;
+        int bestBits = 0;
+        void Add(int bits, int lanes, Func<float> body)
+        {
+            double b = Measure(lanes, body).Best;
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"\"{bits}\":{b:F1}"));
+            if (!(b <= best)) { best = b; bestBits = bits; }
+        }
+        if (Avx512F.IsSupported) Add(512, 16, () => Fma512(Iterations));
+        if (Fma.IsSupported) Add(256, 8, () => Fma256(Iterations));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{{\"threads\":1,\"gmacs\":{best:F1},\"width_bits\":{bestBits},\"per_width\":{{{string.Join(",", parts)}}}}}");
+    }
+
     /// <summary>Median peak GMAC/s at the widest FMA width available (NaN without FMA).</summary>
     public static double MeasureWidest() =>
         Avx512F.IsSupported ? Measure(16, () => Fma512(Iterations)).Median

@@ -5,7 +5,8 @@ using Depthwise.Bench;
 // figures are compared with; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
 if (args.Length > 0 && args[0] == "fma-peak")
 {
-    FmaPeakProbe.Run();
+    if (args.Contains("--json")) Console.WriteLine(FmaPeakProbe.Json());
+    else FmaPeakProbe.Run();
     return 0;
 }
 if (args.Length > 0 && args[0] == "gemm-quick")
