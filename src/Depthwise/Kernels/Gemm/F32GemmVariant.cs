@@ -22,7 +22,7 @@ public sealed unsafe class F32GemmVariant
         _run = run;
     }
 
-    /// <summary>Kernel name in the DESIGN grammar, e.g. <c>F32GemmMinMax_6x32_V512</c>.</summary>
+    /// <summary>Kernel name in the DESIGN grammar, e.g. <c>F32GemmMinMax_7x32_V512</c>.</summary>
     public string Name { get; }
 
     /// <summary>Instruction set the micro-kernel uses.</summary>

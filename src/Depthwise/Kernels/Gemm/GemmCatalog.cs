@@ -11,7 +11,6 @@ public static unsafe class GemmCatalog
     public static IReadOnlyList<F32GemmVariant> All { get; } =
     [
         Entry<F32GemmMinMax_7x32_V512>(nameof(F32GemmMinMax_7x32_V512), GemmIsa.V512),
-        Entry<F32GemmMinMax_6x32_V512>(nameof(F32GemmMinMax_6x32_V512), GemmIsa.V512),
         Entry<F32GemmMinMax_6x16_V256>(nameof(F32GemmMinMax_6x16_V256), GemmIsa.V256),
         Entry<F32GemmMinMax_4x8_V128>(nameof(F32GemmMinMax_4x8_V128), GemmIsa.V128),
         Entry<F32GemmMinMax_4x4_Scalar>(nameof(F32GemmMinMax_4x4_Scalar), GemmIsa.Scalar),
