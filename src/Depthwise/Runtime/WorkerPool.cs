@@ -31,8 +31,10 @@ public sealed unsafe class WorkerPool
 
     private int _busy;   // 0 free, 1 a region is running: not a Monitor, which would let the same thread nest
     // One wake signal per worker: with a shared semaphore a fast worker going back to sleep could take the release
-    // meant for a slower one, which would then never wake.
-    private readonly SemaphoreSlim[] _wake;
+    // meant for a slower one, which would then never wake. AutoResetEvent (an OS event) rather than SemaphoreSlim:
+    // waking through a Monitor allocates per-thread bookkeeping the first time a thread signals, which showed up as
+    // bytes allocated inside a run when workers had fallen asleep.
+    private readonly AutoResetEvent[] _wake;
     private readonly int[] _asleep;
     private readonly int _spinIterations;
     private volatile int _generation;
@@ -46,9 +48,9 @@ public sealed unsafe class WorkerPool
     private WorkerPool(int threads)
     {
         Threads = threads;
-        _wake = new SemaphoreSlim[threads];
+        _wake = new AutoResetEvent[threads];
         _asleep = new int[threads];
-        for (int w = 0; w < threads; w++) _wake[w] = new SemaphoreSlim(0);
+        for (int w = 0; w < threads; w++) _wake[w] = new AutoResetEvent(false);
         _spinIterations = Environment.ProcessorCount >= threads ? 20_000 : 0;   // never spin on an oversubscribed machine
         for (int w = 1; w < threads; w++)
         {
@@ -99,7 +101,7 @@ public sealed unsafe class WorkerPool
             _error = null;
             Interlocked.Increment(ref _generation);
             for (int w = 1; w < Threads; w++)
-                if (Volatile.Read(ref _asleep[w]) != 0) _wake[w].Release();
+                if (Volatile.Read(ref _asleep[w]) != 0) _wake[w].Set();
             Drain(0);
             // Always wait for every worker: they read the caller's stack through _state.
             var spin = new SpinWait();
@@ -140,7 +142,7 @@ public sealed unsafe class WorkerPool
             {
                 if (spins++ < _spinIterations) { Thread.SpinWait(20); continue; }
                 Interlocked.Exchange(ref _asleep[id], 1);
-                if (_generation == seen) _wake[id].Wait();   // a stale release only causes one extra loop
+                if (_generation == seen) _wake[id].WaitOne();   // a stale signal only causes one extra loop
                 Interlocked.Exchange(ref _asleep[id], 0);
                 spins = 0;
             }

@@ -100,9 +100,16 @@ public class ResizeFastPathTests
             var plan = session.GetPlan([x]);
             var y = Tensor.Zeros(DataType.Float32, plan.OutputShapes[0]);
             for (int i = 0; i < 3; i++) session.Run([x], [y]); // warm up (JIT tiering)
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 5; i++) session.Run([x], [y]);
-            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before == 0, $"{threads} threads: {GC.GetAllocatedBytesForCurrentThread() - before} bytes");
+            // Steady state: under the full suite's load, tier-up of the first runs can still put a few KB on this thread
+            // once (seen: ~8 KB, never repeating), so a window of 5 runs must allocate nothing within a few attempts.
+            long bytes = -1;
+            for (int attempt = 0; attempt < 4 && bytes != 0; attempt++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 5; i++) session.Run([x], [y]);
+                bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+            Assert.True(bytes == 0, $"{threads} threads: {bytes} bytes in every window of 5 runs");
         }
     }
 }

@@ -78,6 +78,24 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public void WakingSleepingWorkersAllocatesNothing()
+    {
+        // Warm up while the workers spin, then measure regions whose workers have fallen asleep in between:
+        // the wake-up path must not allocate either (a Monitor-based signal did, once per signalling thread).
+        var pool = WorkerPool.Shared(3);
+        var work = new Square { Out = new int[64], Workers = new int[3] };
+        pool.Run(ref work, 64);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            Thread.Sleep(30);
+            pool.Run(ref work, 64);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(63 * 63, work.Out[63]);
+    }
+
+    [Fact]
     public void RegionsAllocateNothing()
     {
         var pool = WorkerPool.Shared(2);
