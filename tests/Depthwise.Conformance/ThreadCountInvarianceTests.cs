@@ -5,8 +5,8 @@ namespace Depthwise.Conformance;
 
 /// <summary>
 /// Kernels split their work into chunks chosen from the problem size only, so a whole network must give the same
-/// bits on any number of threads. Uses the cached torchvision exports (skipped when they are absent; this test does
-/// not export them).
+/// bits on any number of threads. Uses the torchvision exports (made once per run by <see cref="TorchvisionModels"/>;
+/// skipped with the reason when PyTorch is not available).
 /// </summary>
 public class ThreadCountInvarianceTests
 {
@@ -16,8 +16,8 @@ public class ThreadCountInvarianceTests
     [InlineData("efficientnet_b0")]
     public void OutputsAreBitIdenticalOnOneTwoAndThreeThreads(string model)
     {
-        string path = Path.Combine(TorchvisionModels.CacheDir, model + ".onnx");
-        Skip.IfNot(File.Exists(path), $"{path} is absent (tools/export_torchvision.py writes it)");
+        Skip.If(TorchvisionModels.Unavailable is not null, TorchvisionModels.Unavailable);
+        string path = TorchvisionModels.PathOf(model);
         float[]? first = null;
         foreach (int threads in new[] { 1, 2, 3 })
         {
