@@ -112,6 +112,8 @@ internal sealed class Im2ColConvKernel : Kernel
         ctx.Parallel(ref work, _chunks);
     }
 
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Execute(int index, int worker, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> r, Span<float> scratch)
     {
         int row0 = index * RowsPerChunk, rows = Math.Min(RowsPerChunk, _m - row0);

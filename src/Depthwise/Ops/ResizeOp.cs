@@ -522,6 +522,8 @@ public sealed class ResizeOp : Op
             ctx.Parallel(ref work, _chunks);
         }
 
+        // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Execute(int index, ReadOnlySpan<float> x, Span<float> y)
         {
             int rows = _outer * _hOut;

@@ -21,6 +21,8 @@ public sealed class TiledTransposeKernel(int batch, int rows, int cols) : Kernel
     }
 
     /// <summary>dst[b, c, r] = src[b, r, c] for every matrix b (the kernel's work, for tests).</summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ReadOnlySpan<uint> src, Span<uint> dst, int batch, int rows, int cols)
     {
         int size = rows * cols;

@@ -17,6 +17,7 @@ namespace Depthwise.Kernels.Depthwise;
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConv3x3s1 : IF32DepthwiseRowKernel
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row<TL, TV, TA>(in DepthwiseConvArgs a, int n, int oy, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -31,6 +32,7 @@ internal readonly unsafe struct F32DepthwiseConv3x3s1 : IF32DepthwiseRowKernel
 
     public static bool PairsRows => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowPair<TL, TV, TA>(in DepthwiseConvArgs a, int n, int oy, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -52,7 +54,7 @@ internal readonly unsafe struct F32DepthwiseConv3x3s1 : IF32DepthwiseRowKernel
     /// <see cref="InteriorTiles"/> for two output rows at once: the 4 input rows they span are walked once,
     /// the 2 rows they share feed both tiles while their lines are in L1 (tile 4 pixels × 2 rows × one vector).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int InteriorTilePairs<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, float* below, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -98,7 +100,7 @@ internal readonly unsafe struct F32DepthwiseConv3x3s1 : IF32DepthwiseRowKernel
     /// after them. Its own method with no call inside, so the accumulators and weights stay in registers (every
     /// vector register is caller-saved: a call anywhere in their live range would spill them).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int InteriorTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -132,7 +134,7 @@ internal readonly unsafe struct F32DepthwiseConv3x3s1 : IF32DepthwiseRowKernel
     /// the row, up to the first interior tile; returns the column it stopped at. Out of line: inlined next to the
     /// interior tiles it would exhaust the JIT's tracked locals and put accumulators on the stack.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int BorderTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct

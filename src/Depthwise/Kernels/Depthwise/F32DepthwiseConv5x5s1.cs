@@ -18,6 +18,7 @@ namespace Depthwise.Kernels.Depthwise;
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConv5x5s1 : IF32DepthwiseRowKernel
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row<TL, TV, TA>(in DepthwiseConvArgs a, int n, int oy, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -32,6 +33,7 @@ internal readonly unsafe struct F32DepthwiseConv5x5s1 : IF32DepthwiseRowKernel
 
     public static bool PairsRows => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowPair<TL, TV, TA>(in DepthwiseConvArgs a, int n, int oy, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -53,7 +55,7 @@ internal readonly unsafe struct F32DepthwiseConv5x5s1 : IF32DepthwiseRowKernel
     /// <see cref="InteriorTiles"/> for two output rows at once: the 6 input rows they span are walked once,
     /// the 4 rows they share feed both tiles while their lines are in L1 (tile 4 pixels × 2 rows × one vector).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int InteriorTilePairs<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, float* below, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -108,7 +110,7 @@ internal readonly unsafe struct F32DepthwiseConv5x5s1 : IF32DepthwiseRowKernel
     /// after them. Its own method with no call inside, so the accumulators stay in registers (every
     /// vector register is caller-saved: a call anywhere in their live range would spill them).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int InteriorTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -143,7 +145,7 @@ internal readonly unsafe struct F32DepthwiseConv5x5s1 : IF32DepthwiseRowKernel
     /// the row, up to the first interior tile; returns the column it stopped at. Out of line: inlined next to the
     /// interior tiles it would exhaust the JIT's tracked locals and put accumulators on the stack.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int BorderTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct

@@ -17,6 +17,7 @@ namespace Depthwise.Kernels.Depthwise;
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConv5x5s2 : IF32DepthwiseRowKernel
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row<TL, TV, TA>(in DepthwiseConvArgs a, int n, int oy, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -34,7 +35,7 @@ internal readonly unsafe struct F32DepthwiseConv5x5s2 : IF32DepthwiseRowKernel
     /// after them. Its own method with no call inside, so the accumulators stay in registers (every
     /// vector register is caller-saved: a call anywhere in their live range would spill them).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int InteriorTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -69,7 +70,7 @@ internal readonly unsafe struct F32DepthwiseConv5x5s2 : IF32DepthwiseRowKernel
     /// the row, up to the first interior tile; returns the column it stopped at. Out of line: inlined next to the
     /// interior tiles it would exhaust the JIT's tracked locals and put accumulators on the stack.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static int BorderTiles<TL, TV, TA>(in DepthwiseConvArgs a, float* image, float* output, int iy0, int x, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct

@@ -19,6 +19,8 @@ internal static unsafe class F32DepthwiseConvDriver
     /// Computes output rows [start, end) of the flattened (image, row) index: two rows of the same image at a time
     /// when the kernel pairs rows, else one.
     /// </summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run<TL, TV, TK, TA>(in DepthwiseConvArgs a, int start, int end)
         where TL : struct, IF32Lanes<TV>
         where TV : struct
@@ -35,6 +37,8 @@ internal static unsafe class F32DepthwiseConvDriver
     }
 
     /// <summary>Every channel block of one row (or row pair): full vectors of the variant's width, then the tail.</summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Channels<TL, TV, TK, TA>(in DepthwiseConvArgs a, int n, int oy, bool pair)
         where TL : struct, IF32Lanes<TV>
         where TV : struct

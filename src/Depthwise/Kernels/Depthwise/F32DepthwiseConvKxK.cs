@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static Depthwise.Kernels.Depthwise.F32DepthwiseConvDriver;
 
 namespace Depthwise.Kernels.Depthwise;
@@ -9,6 +10,7 @@ namespace Depthwise.Kernels.Depthwise;
 /// </summary>
 internal readonly unsafe struct F32DepthwiseConvKxK : IF32DepthwiseRowKernel
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row<TL, TV, TA>(in DepthwiseConvArgs a, int n, int oy, int c)
         where TL : struct, IF32Lanes<TV>
         where TV : struct

@@ -8,6 +8,8 @@ namespace Depthwise.Kernels.Elementwise;
 public static class BinaryDriver
 {
     /// <summary>y = op(a, b) broadcast. The output is written in row-major order of the output shape.</summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run<TIn, TOut, TOp>(in TOp op, BroadcastLayout layout, ReadOnlySpan<TIn> a, ReadOnlySpan<TIn> b, Span<TOut> y)
         where TOp : struct, IBinaryOperator<TIn, TOut>
     {
@@ -81,6 +83,8 @@ public static class BinaryDriver
     /// The rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of <see cref="RunVector{T, TOp}"/>: row r covers
     /// output elements [r·inner, (r+1)·inner). Disjoint row ranges may run on different threads.
     /// </summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void RunVectorRows<T, TOp>(in TOp op, BroadcastLayout layout, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y, int rowStart, int rowEnd)
         where TOp : struct, IVectorBinaryOperator<T>
     {
@@ -126,6 +130,8 @@ public static class BinaryDriver
     }
 
     /// <summary>y[i] = op(a[i], b[i]) over equal-length spans; y may be exactly a or b.</summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Contiguous<T, TOp>(in TOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
         where TOp : struct, IVectorBinaryOperator<T>
     {

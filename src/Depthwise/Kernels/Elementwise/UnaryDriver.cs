@@ -12,6 +12,8 @@ namespace Depthwise.Kernels.Elementwise;
 public static class UnaryDriver
 {
     /// <summary>y[i] = op(x[i]). <paramref name="y"/> may be the same memory as <paramref name="x"/>.</summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Run<TIn, TOut, TOp>(in TOp op, ReadOnlySpan<TIn> x, Span<TOut> y)
         where TOp : struct, IUnaryOperator<TIn, TOut>
     {
@@ -23,6 +25,8 @@ public static class UnaryDriver
     /// y[i] = op(x[i]) with vector paths. <paramref name="y"/> may be exactly the memory of <paramref name="x"/>
     /// (in place), but must not partially overlap it.
     /// </summary>
+    // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void RunVector<T, TOp>(in TOp op, ReadOnlySpan<T> x, Span<T> y)
         where TOp : struct, IVectorUnaryOperator<T>
     {
