@@ -8,10 +8,8 @@ namespace Depthwise.Kernels;
 /// The activations a fast kernel's register epilogue cannot fuse (<see cref="FusedEpilogue"/> has clamp and
 /// HardSwish only), applied right after the kernel over the block it just wrote, while it is in cache:
 /// <c>y = f(y + r)</c> with f = Sigmoid (<c>1 / (1 + e^−x)</c>) or SiLU (<c>x · sigmoid(x)</c>), r optional.
-/// Vectorized with the runtime's <c>Vector512/256/128.Exp</c> (about 1 ulp), so results are close to the scalar
-/// MathF definition, not bit-identical. Whether an element goes through the vector loop or the scalar tail depends
-/// on its position in the block, so callers must cut blocks from the problem size only (never from the thread count)
-/// to keep results independent of the number of threads.
+/// Uses the same <see cref="Elementwise.VectorExp"/> as the Sigmoid operator in every lane and in the tail, so a
+/// fused Sigmoid gives exactly the bits of a separate Sigmoid node.
 /// </summary>
 public static class F32SigmoidEpilogue
 {
@@ -31,7 +29,7 @@ public static class F32SigmoidEpilogue
             {
                 var x = Vector512.LoadUnsafe(ref py, (nuint)i);
                 if (hasR) x += Vector512.LoadUnsafe(ref pr, (nuint)i);
-                var s = Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+                var s = Vector512<float>.One / (Vector512<float>.One + Elementwise.VectorExp.Exp(-x));
                 (silu ? x * s : s).StoreUnsafe(ref py, (nuint)i);
             }
         }
@@ -41,7 +39,7 @@ public static class F32SigmoidEpilogue
             {
                 var x = Vector256.LoadUnsafe(ref py, (nuint)i);
                 if (hasR) x += Vector256.LoadUnsafe(ref pr, (nuint)i);
-                var s = Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+                var s = Vector256<float>.One / (Vector256<float>.One + Elementwise.VectorExp.Exp(-x));
                 (silu ? x * s : s).StoreUnsafe(ref py, (nuint)i);
             }
         }
@@ -51,14 +49,14 @@ public static class F32SigmoidEpilogue
             {
                 var x = Vector128.LoadUnsafe(ref py, (nuint)i);
                 if (hasR) x += Vector128.LoadUnsafe(ref pr, (nuint)i);
-                var s = Vector128<float>.One / (Vector128<float>.One + Vector128.Exp(-x));
+                var s = Vector128<float>.One / (Vector128<float>.One + Elementwise.VectorExp.Exp(-x));
                 (silu ? x * s : s).StoreUnsafe(ref py, (nuint)i);
             }
         }
         for (; i < n; i++)
         {
             float x = y[i] + (hasR ? residual[i] : 0f);
-            float s = 1f / (1f + MathF.Exp(-x));
+            float s = 1f / (1f + Elementwise.VectorExp.Exp(-x));
             y[i] = silu ? x * s : s;
         }
     }

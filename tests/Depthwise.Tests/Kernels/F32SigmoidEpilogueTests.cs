@@ -28,4 +28,17 @@ public class F32SigmoidEpilogueTests
                     for (int i = n; i < y.Length; i++) Assert.Equal(original[i], y[i]); // nothing past the span
                 }
     }
+
+    [Fact]
+    public void FusedSigmoidEqualsTheSigmoidOperatorBitForBit()
+    {
+        var op = new global::Depthwise.Ops.SigmoidOperator();
+        for (int n = 0; n < 70; n++)
+        {
+            var y = Enumerable.Range(0, n).Select(i => (i - 35) * 0.37f).ToArray();
+            var expected = y.Select(op.Invoke).ToArray();
+            F32SigmoidEpilogue.Apply(y, default, silu: false);
+            Assert.Equal(expected, y);
+        }
+    }
 }
