@@ -188,7 +188,8 @@ public sealed class ImageToTensorConverter
     {
         private readonly ReadOnlySpan<byte> _src;
         private readonly int _width, _height, _stride, _pixelBytes, _sourceChannels;
-        private readonly bool _zero;
+        private readonly bool _zero, _flip;
+        private readonly int _tensorWidth;
         private readonly InterpolationMode _mode;
         // Source position (pixel-index coordinates: image pixel k at k) of tensor pixel (i, j) = (_ax·i + _bx·j + _cx, _ay·i + _by·j + _cy).
         private readonly double _ax, _bx, _cx, _ay, _by, _cy;
@@ -202,7 +203,11 @@ public sealed class ImageToTensorConverter
             _stride = image.Stride;
             _sourceChannels = image.Format == PixelFormat.Gray8 ? 1 : 3;
             _zero = options.BorderMode == BorderMode.Zero;
-            var (a, b, c, d, e, f) = t.Coefficients;
+            // A flip mirrors the tensor pixel grid exactly (pixel i takes what pixel W − 1 − i would show), so the
+            // sampling geometry is that of the unflipped region.
+            _flip = t.FlipHorizontally;
+            _tensorWidth = t.TensorWidth;
+            var (a, b, c, d, e, f) = (_flip ? new TensorImageTransform(t.Roi, t.ImageWidth, t.ImageHeight, t.TensorWidth, t.TensorHeight) : t).Coefficients;
             // Corners: tensor pixel i is the point u = i / W. Half-pixel centres: u = (i + ½) / W, and image pixel k
             // covers [k, k + 1), so its index coordinate is the pixel coordinate − ½.
             double g = options.Sampling == PixelSampling.HalfPixelCenters ? 0.5 : 0.0;
@@ -223,8 +228,9 @@ public sealed class ImageToTensorConverter
             int tensorWidth = row.Length / outChannels;
             for (int i = 0; i < tensorWidth; i++)
             {
-                double sx = _ax * i + _bx * j + _cx;
-                double sy = _ay * i + _by * j + _cy;
+                int si = _flip ? _tensorWidth - 1 - i : i;
+                double sx = _ax * si + _bx * j + _cx;
+                double sy = _ay * si + _by * j + _cy;
                 switch (_mode)
                 {
                     case InterpolationMode.Nearest: Nearest(sx, sy, px); break;

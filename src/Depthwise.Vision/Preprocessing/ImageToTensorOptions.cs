@@ -30,7 +30,10 @@ public sealed record ImageToTensorOptions
     /// <summary>Where tensor pixels sample the ROI (default <see cref="PixelSampling.Corners"/>, MediaPipe's).</summary>
     public PixelSampling Sampling { get; init; } = PixelSampling.Corners;
 
-    /// <summary>Mirror the ROI left to right (the <c>flip_horizontally</c> of MediaPipe's transform matrix).</summary>
+    /// <summary>
+    /// Mirror the tensor left to right: tensor pixel i holds what pixel W − 1 − i would hold unflipped, and the
+    /// reported transform maps tensor x to 1 − x (the <c>flip_horizontally</c> of MediaPipe's transform matrix).
+    /// </summary>
     public bool FlipHorizontally { get; init; }
 
     /// <summary>
