@@ -58,6 +58,23 @@ public sealed record ImageToTensorOptions
     /// </summary>
     public int OutputChannels { get; init; }
 
+    /// <summary>
+    /// The TFLite Task Library's image preprocessing: the region of interest (a pixel rectangle, see
+    /// <see cref="NormalizedRect.FromPixels"/>) is cropped and resized bilinearly to the model size with pixel-centre
+    /// sampling, without letterboxing; then normalized as the model metadata says (e.g.
+    /// <see cref="TensorNormalization.MeanStd(float, float)"/>), or left as bytes for quantized models.
+    /// </summary>
+    public static ImageToTensorOptions TaskLibrary(int width, int height, TensorNormalization? normalization = null, DataType outputType = DataType.Float32) => new()
+    {
+        OutputWidth = width,
+        OutputHeight = height,
+        Sampling = PixelSampling.HalfPixelCenters,
+        Interpolation = InterpolationMode.Bilinear,
+        BorderMode = BorderMode.Replicate,
+        Normalization = normalization,
+        OutputType = outputType,
+    };
+
     /// <summary>The normalization in effect: <see cref="Normalization"/> or the default for <see cref="OutputType"/>.</summary>
     public TensorNormalization EffectiveNormalization => Normalization ?? OutputType switch
     {

@@ -108,6 +108,8 @@ public class ImageToTensorConverterTests
         var roi = NormalizedRect.FromPixels(1, 0, 2, 1, 4, 1);
         Assert.Equal([40f, 80f], Run(img, o, roi));
         Assert.Equal([0f, 80f], Run(img, o with { Sampling = PixelSampling.Corners, Interpolation = InterpolationMode.Nearest }));
+        var taskLibrary = new ImageToTensorConverter(ImageToTensorOptions.TaskLibrary(2, 1, outputType: DataType.UInt8)).Convert(img, roi).Tensor;
+        Assert.Equal([40, 80], taskLibrary.Bytes.ToArray());
     }
 
     [Fact]
