@@ -8,8 +8,8 @@ namespace Depthwise.Vision.Tests.Preprocessing;
 /// </summary>
 internal static class ReferenceImages
 {
-    /// <summary>The shared folder: $DEPTHWISE_SHARED, else /work/shared.</summary>
-    public static string SharedRoot => Environment.GetEnvironmentVariable("DEPTHWISE_SHARED") ?? "/work/shared";
+    /// <summary>The shared folder (see <see cref="SharedFolder"/>).</summary>
+    public static string SharedRoot => SharedFolder.PathOf();
 
     /// <summary>The MediaPipe golden folder.</summary>
     public static string MediaPipeGolden => Path.Combine(SharedRoot, "golden", "mediapipe");
