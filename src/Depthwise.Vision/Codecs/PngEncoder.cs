@@ -74,7 +74,7 @@ public static class PngEncoder
                 Filter(f, row, prev, bpp, outRow);
                 long cost = 0;
                 foreach (byte b in outRow)
-                    cost += Math.Abs((sbyte)b);
+                    cost += Math.Abs((int)(sbyte)b);
                 if (cost < bestCost)
                 {
                     bestCost = cost;
