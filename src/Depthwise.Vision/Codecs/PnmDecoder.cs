@@ -55,7 +55,9 @@ public static class PnmDecoder
         if (!plain)
         {
             // Exactly one whitespace byte separates the header from the raster.
-            if (pos >= data.Length || !IsSpace(data[pos]))
+            if (pos >= data.Length)
+                throw new ImageFormatException("the file ends before the raster (truncated)", file, pos);
+            if (!IsSpace(data[pos]))
                 throw new ImageFormatException("expected one whitespace byte before the raster", file, pos);
             pos++;
         }
