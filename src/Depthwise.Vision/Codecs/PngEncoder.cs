@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Depthwise.Vision.Codecs;
 
@@ -51,6 +53,7 @@ public static class PngEncoder
         WriteChunk(output, "IEND"u8, []);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteFilteredRows(Image image, Stream zlib)
     {
         int stride = image.Stride, bpp = image.Channels;
@@ -72,9 +75,7 @@ public static class PngEncoder
             {
                 var outRow = candidates[f].AsSpan(1);
                 Filter(f, row, prev, bpp, outRow);
-                long cost = 0;
-                foreach (byte b in outRow)
-                    cost += Math.Abs((int)(sbyte)b);
+                long cost = SumOfAbsoluteValues(outRow);
                 if (cost < bestCost)
                 {
                     bestCost = cost;
@@ -85,7 +86,35 @@ public static class PngEncoder
         }
     }
 
+    /// <summary>Σ |b| over the bytes read as signed: the filter-choice cost. Vectorized: it runs five times per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static long SumOfAbsoluteValues(ReadOnlySpan<byte> data)
+    {
+        long total = 0;
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // |sbyte| fits a byte (|-128| = 128); two of them per ushort lane per step, flushed before 65535.
+            while (i <= data.Length - Vector128<byte>.Count)
+            {
+                var acc = Vector128<ushort>.Zero;
+                for (int k = 0; k < 128 && i <= data.Length - Vector128<byte>.Count; k++, i += Vector128<byte>.Count)
+                {
+                    var abs = Vector128.Abs(Vector128.Create(data.Slice(i, Vector128<byte>.Count)).AsSByte()).AsByte();
+                    var (lo, hi) = Vector128.Widen(abs);
+                    acc += lo + hi;
+                }
+                var (a, b) = Vector128.Widen(acc);
+                total += Vector128.Sum(a + b);
+            }
+        }
+        for (; i < data.Length; i++)
+            total += Math.Abs((int)(sbyte)data[i]);
+        return total;
+    }
+
     /// <summary>Applies PNG filter <paramref name="filter"/> (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth) to one row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Filter(int filter, ReadOnlySpan<byte> row, ReadOnlySpan<byte> prev, int bpp, Span<byte> dst)
     {
         int n = row.Length, head = Math.Min(bpp, n);

@@ -104,6 +104,35 @@ public class PngEncoderTests
             }
     }
 
+    [Fact]
+    public void BranchlessPaethMatchesTheSpecification()
+    {
+        for (int a = 0; a < 256; a++)
+            for (int b = 0; b < 256; b++)
+                for (int c = a % 3; c < 256; c += 3)
+                {
+                    int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+                    int expected = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                    if (PngDecoder.Paeth(a, b, c) != expected)
+                        Assert.Fail($"Paeth({a}, {b}, {c}) = {PngDecoder.Paeth(a, b, c)}, expected {expected}");
+                }
+    }
+
+    [Fact]
+    public void FilterCostIsTheSumOfSignedMagnitudes()
+    {
+        var rng = new Random(6);
+        foreach (int n in new[] { 0, 1, 15, 16, 17, 100, 5000, 70_000 })
+        {
+            var data = new byte[n];
+            rng.NextBytes(data);
+            if (n > 3)
+                data[1] = 0x80; // |-128| = 128
+            Assert.Equal(data.Sum(b => (long)Math.Abs((int)(sbyte)b)), PngEncoder.SumOfAbsoluteValues(data));
+        }
+        Assert.Equal(128L * 70_000, PngEncoder.SumOfAbsoluteValues(Enumerable.Repeat((byte)0x80, 70_000).ToArray()));
+    }
+
     [SkippableFact]
     public void PilReadsOurPngsIdentically()
     {
