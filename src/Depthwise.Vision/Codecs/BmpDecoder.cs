@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Depthwise.Vision.Codecs;
 
@@ -197,6 +198,7 @@ public static class BmpDecoder
         return palette;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // decoded once per process, often: skip tier 0
     private static void PaletteRow(ReadOnlySpan<byte> src, Span<byte> dst, int bitCount, byte[] palette, int width)
     {
         int mask = (1 << bitCount) - 1;
@@ -208,6 +210,7 @@ public static class BmpDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // decoded once per process, often: skip tier 0
     private static void BgrRow(ReadOnlySpan<byte> src, Span<byte> dst, int bytesPerPixel, int width)
     {
         for (int x = 0; x < width; x++)
@@ -219,6 +222,7 @@ public static class BmpDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // decoded once per process, often: skip tier 0
     private static void MaskedRow(ReadOnlySpan<byte> src, Span<byte> dst, int bitCount, Masks m, int width)
     {
         var r = new Channel(m.R);
@@ -255,6 +259,7 @@ public static class BmpDecoder
         public byte Extract(uint v) => (byte)((((v & _mask) >> _shift) * 255UL + _max / 2) / _max);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // decoded once per process, often: skip tier 0
     private static void DecodeRle(ReadOnlySpan<byte> src, bool rle4, byte[] palette, Image image, string? file, long offset)
     {
         int w = image.Width, ht = image.Height;

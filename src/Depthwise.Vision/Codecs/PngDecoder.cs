@@ -157,8 +157,8 @@ public static class PngDecoder
                     ParsePalette(png, body, file, pos);
                     break;
                 case "tRNS":
-                    // Ancillary: a misplaced or malformed one is ignored as libpng does, except tRNS before PLTE
-                    // in a palette image, which libpng also rejects.
+                    // Ancillary: a misplaced or malformed one is ignored, except tRNS before PLTE in a palette
+                    // image, which libpng rejects too.
                     if (png.Idat.Count > 0 || haveTrns)
                         break;
                     if (png.Header.ColorType == 3 && png.Palette is null)
@@ -248,7 +248,7 @@ public static class PngDecoder
                 png.ColorKey = [BinaryPrimitives.ReadUInt16BigEndian(body), BinaryPrimitives.ReadUInt16BigEndian(body[2..]), BinaryPrimitives.ReadUInt16BigEndian(body[4..])];
                 break;
             default:
-                break; // tRNS is not allowed with an alpha channel; a wrong length is ignored like libpng does
+                break; // tRNS is not allowed with an alpha channel; one of the wrong length is ignored
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Depthwise.Vision.Codecs;
 
@@ -25,6 +26,7 @@ public static class PnmDecoder
     /// <param name="file">The file name, used only in error messages.</param>
     /// <returns>A Gray8 (P1, P2, P4, P5) or Rgb24 (P3, P6) image.</returns>
     /// <exception cref="ImageFormatException">The data is not a valid Netpbm image, is truncated, or exceeds the limits.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the raster loops run once per process, often: skip tier 0
     public static Image Decode(ReadOnlySpan<byte> data, ImageDecodeOptions? options = null, string? file = null)
     {
         options ??= ImageDecodeOptions.Default;
