@@ -125,6 +125,8 @@ public static class PngDecoder
         int pos = Signature.Length;
         while (true)
         {
+            if (data.Length == pos && png.Idat.Count > 0)
+                break; // a file that stops cleanly after its image data lacks only IEND; PIL accepts it too
             if (data.Length - pos < 12)
                 throw new ImageFormatException("the file ends before the IEND chunk (truncated)", file, pos);
             uint length = BinaryPrimitives.ReadUInt32BigEndian(data[pos..]);
@@ -179,9 +181,7 @@ public static class PngDecoder
                 case "IEND":
                     if (png.Idat.Count == 0)
                         throw new ImageFormatException("no IDAT chunk before IEND", file, pos);
-                    if (png.Header.ColorType == 3 && png.Palette is null)
-                        throw new ImageFormatException("a palette image (colour type 3) without a PLTE chunk", file, pos);
-                    return png;
+                    return Validated(png, file, pos);
                 default:
                     // Bit 5 of the first letter: lowercase = ancillary (safe to skip), uppercase = critical.
                     if ((typeBytes[0] & 0x20) == 0)
@@ -190,7 +190,13 @@ public static class PngDecoder
             }
             pos += 12 + (int)length;
         }
+        return Validated(png, file, pos);
     }
+
+    private static PngFile Validated(PngFile png, string? file, int pos) =>
+        png.Header.ColorType == 3 && png.Palette is null
+            ? throw new ImageFormatException("a palette image (colour type 3) without a PLTE chunk", file, pos)
+            : png;
 
     private static Header ParseHeader(ReadOnlySpan<byte> body, string? file, int pos)
     {

@@ -153,9 +153,15 @@ public class PngDecoderTests
     [Fact]
     public void TruncatedFilesAreErrors()
     {
-        var png = TestPngWriter.Write(20, 20, 6, 8, RandomSamples(new Random(2), 20 * 20 * 4, 255));
-        for (int len = 0; len < png.Length; len += len < 64 ? 1 : 37)
+        var samples = RandomSamples(new Random(2), 20 * 20 * 4, 255);
+        var png = TestPngWriter.Write(20, 20, 6, 8, samples, idatPieces: 3);
+        int withoutIend = png.Length - 12;
+        for (int len = 0; len < withoutIend; len += len < 64 ? 1 : 7)
             Assert.Throws<ImageFormatException>(() => PngDecoder.Decode(png.AsSpan(0, len)));
+        for (int len = withoutIend + 1; len < png.Length; len++)
+            Assert.Throws<ImageFormatException>(() => PngDecoder.Decode(png.AsSpan(0, len)));
+        // Only IEND missing: the image is complete, and decodes (PIL accepts such files too).
+        Assert.Equal(TestPngWriter.Expected(20, 20, 6, 8, samples).Pixels, PngDecoder.Decode(png.AsSpan(0, withoutIend)).Pixels);
     }
 
     [Fact]
