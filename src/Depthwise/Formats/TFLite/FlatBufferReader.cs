@@ -24,8 +24,9 @@ internal sealed class FlatBufferReader
     private readonly FlatBufferReader? _parent;
     private long _budget;
 
-    private FlatBufferReader(ReadOnlyMemory<byte> memory, string? source, FlatBufferReader? parent, long budget)
+    private FlatBufferReader(ReadOnlyMemory<byte> memory, string? source, FlatBufferReader? parent, long budget, string what)
     {
+        What = what;
         _memory = memory;
         Source = source;
         _parent = parent;
@@ -38,7 +39,7 @@ internal sealed class FlatBufferReader
     /// </summary>
     public static FlatBufferReader Open(ReadOnlyMemory<byte> memory, string? source, string? identifier, string what)
     {
-        var r = new FlatBufferReader(memory, source, null, DefaultBudget(memory.Length));
+        var r = new FlatBufferReader(memory, source, null, DefaultBudget(memory.Length), what);
         r.CheckHeader(identifier, what);
         return r;
     }
@@ -49,12 +50,15 @@ internal sealed class FlatBufferReader
     /// </summary>
     public FlatBufferReader OpenNested(ReadOnlyMemory<byte> memory, string? identifier, string what)
     {
-        var r = new FlatBufferReader(memory, Source, this, DefaultBudget(memory.Length));
+        var r = new FlatBufferReader(memory, Source, this, DefaultBudget(memory.Length), what);
         r.CheckHeader(identifier, what);
         return r;
     }
 
     private static long DefaultBudget(long length) => 4 * length + (1 << 20);
+
+    /// <summary>What the buffer holds (e.g. "TensorFlow Lite model"), for errors.</summary>
+    public string What { get; }
 
     /// <summary>The file being read (for errors).</summary>
     public string? Source { get; }
@@ -70,11 +74,11 @@ internal sealed class FlatBufferReader
     private void CheckHeader(string? identifier, string what)
     {
         if (Length < HeaderBytes)
-            throw Error($"the file is {Length} bytes; a {what} needs at least {HeaderBytes} (is it truncated?)", 0, "header");
+            throw Error($"the buffer is {Length} bytes; it needs at least {HeaderBytes} (is it truncated?)", 0, "header");
         if (identifier is null) return;
         var id = Span.Slice(4, 4);
         if (!id.SequenceEqual(Encoding.ASCII.GetBytes(identifier)))
-            throw Error($"not a {what}: the file identifier at bytes 4..8 is '{Printable(id)}', expected '{identifier}'", 4, "file_identifier");
+            throw Error($"the file identifier at bytes 4..8 is '{Printable(id)}', expected '{identifier}'", 4, "file_identifier");
     }
 
     /// <summary>The file identifier bytes as text, with non-printable bytes escaped.</summary>
@@ -90,7 +94,7 @@ internal sealed class FlatBufferReader
 
     /// <summary>A <see cref="ModelFormatException"/> at a byte offset and field path.</summary>
     public ModelFormatException Error(string message, long offset, string path) =>
-        new(message, Source, $"byte {offset.ToString(CultureInfo.InvariantCulture)} ({path})");
+        new($"invalid {What}: {message}", Source, $"byte {offset.ToString(CultureInfo.InvariantCulture)} ({path})");
 
     /// <summary>Counts <paramref name="bytes"/> of decoding work against the budget (and the parent's).</summary>
     public void Charge(long bytes, long offset, string path)

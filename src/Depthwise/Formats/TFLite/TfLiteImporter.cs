@@ -168,7 +168,7 @@ public static class TfLiteImporter
                 var v = Value(t);
                 if (v.Producer is null && !v.IsConstant && !Graph.Inputs.Contains(v))
                     throw new ModelFormatException($"subgraph output {Model.Tensors[t]} is not written by any operator", Source, "model.subgraphs[0].outputs");
-                v.DeclaredShape ??= DeclaredShape(Model.Tensors[t]);
+                v.DeclaredShape ??= DeclaredShape(Model.Tensors[t], output: true);
                 Graph.AddOutput(v);
             }
             if (Graph.Outputs.Count == 0) throw new ModelFormatException("the subgraph has no outputs", Source, "model.subgraphs[0].outputs");
@@ -266,12 +266,12 @@ public static class TfLiteImporter
         }
 
         /// <summary>
-        /// The declared shape of a graph input or output: shape_signature's −1 dims are unknown, and an empty shape
-        /// without has_rank (how converters mark outputs sized at run time, e.g. detection results) is no shape at all.
+        /// The declared shape of a graph input or output: shape_signature's −1 dims are unknown, and an output's empty
+        /// shape without has_rank (how converters mark outputs sized at run time, e.g. detection results) is no shape at all.
         /// </summary>
-        private static Dim[]? DeclaredShape(TfLiteTensor t)
+        private static Dim[]? DeclaredShape(TfLiteTensor t, bool output = false)
         {
-            if (t.Shape.Length == 0 && !t.HasRank && t.ShapeSignature is null) return null;
+            if (output && t.Shape.Length == 0 && !t.HasRank && t.ShapeSignature is null) return null;
             var dims = new Dim[t.Shape.Length];
             for (int i = 0; i < dims.Length; i++)
                 dims[i] = t.ShapeSignature is { } sig && sig[i] < 0 ? Dim.Unknown() : Dim.Known(t.Shape[i]);
