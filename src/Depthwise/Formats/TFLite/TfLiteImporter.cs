@@ -165,9 +165,9 @@ public static class TfLiteImporter
             foreach (int t in Model.Outputs)
             {
                 if (!seenOutputs.Add(t)) continue;
-                var v = Value(t);
-                if (v.Producer is null && !v.IsConstant && !Graph.Inputs.Contains(v))
+                if (_values[t] is null && !HasData(Model.Tensors[t]))
                     throw new ModelFormatException($"subgraph output {Model.Tensors[t]} is not written by any operator", Source, "model.subgraphs[0].outputs");
+                var v = Value(t);
                 v.DeclaredShape ??= DeclaredShape(Model.Tensors[t], output: true);
                 Graph.AddOutput(v);
             }

@@ -21,10 +21,11 @@ internal sealed class TfLiteModelBuilder
     public uint Version { get; set; } = 3;
 
     /// <summary>Adds a tensor; returns its index.</summary>
-    public int Tensor(string name, TfLiteTensorType type, int[] shape, byte[]? data = null, FbTable? quantization = null, int[]? shapeSignature = null)
+    public int Tensor(string name, TfLiteTensorType type, int[] shape, byte[]? data = null, FbTable? quantization = null, int[]? shapeSignature = null, int? buffer = null)
     {
         var t = new FbTable().Ints(0, shape).I8(1, (sbyte)type).String(3, name);
         if (data is not null) t.U32(2, (uint)AddBuffer(data));
+        else if (buffer is { } index) t.U32(2, (uint)index);
         if (quantization is not null) t.Child(4, quantization);
         if (shapeSignature is not null) t.Ints(7, shapeSignature);
         _tensors.Add(t);
