@@ -18,13 +18,13 @@ public sealed class ConcatOp : Op
     /// <inheritdoc />
     public override void InferOutputs(OpContext ctx)
     {
-        var (shape, _, _) = Resolve(ctx);
+        var (shape, axis, _) = Resolve(ctx);
         ctx.SetOutput(0, ctx.InputType(0), shape);
         QuantParams? quant = ctx.InputQuant(0);
         for (int i = 1; i < ctx.InputCount; i++)
             if (!SameQuant(quant, ctx.InputQuant(i)))
                 throw ctx.Error($"inputs 0 and {i} have different quantization parameters; a requantizing Concat is not supported");
-        ctx.SetOutputQuant(0, quant);
+        QuantPassThrough.Keep(ctx, 0, a => a == axis);
     }
 
     /// <inheritdoc />

@@ -31,7 +31,7 @@ public sealed class DropoutOp : Op
                 throw ctx.Unsupported("training_mode is true: random dropout (training) is out of scope; pass false or omit it for inference");
         }
         ctx.SetOutput(0, ctx.InputType(0), ctx.InputShape(0));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Keep(ctx);
         if (ctx.OutputCount > 1) ctx.SetOutput(1, MaskHasDataType ? ctx.InputType(0) : DataType.Bool, ctx.InputShape(0));
     }
 

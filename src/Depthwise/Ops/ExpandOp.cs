@@ -26,7 +26,7 @@ public sealed class ExpandOp : Op
         var shape = Shape.Broadcast(input, target)
             ?? throw ctx.Error($"input {input} cannot be expanded to [{string.Join(",", dims)}]");
         ctx.SetOutput(0, ctx.InputType(0), shape);
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Map(ctx, 0, a => a + shape.Rank - input.Rank);
     }
 
     /// <inheritdoc />

@@ -30,7 +30,7 @@ public sealed class FlattenOp : Op
                 throw ctx.Error($"flattening {input} at axis {Axis} gives a dimension that is too large");
         }
         ctx.SetOutput(0, ctx.InputType(0), new Shape((int)outer, (int)inner));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Reshape(ctx);
     }
 
     /// <inheritdoc />

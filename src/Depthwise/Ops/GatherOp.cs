@@ -38,7 +38,7 @@ public sealed class GatherOp : Op
         dims.AddRange(indices.Dims.ToArray());
         for (int d = axis + 1; d < data.Rank; d++) dims.Add(data[d]);
         ctx.SetOutput(0, ctx.InputType(0), new Shape(dims.ToArray()));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Map(ctx, 0, a => a < axis ? a : a > axis ? a - 1 + indices.Rank : -1);
     }
 
     /// <inheritdoc />

@@ -35,10 +35,13 @@ public sealed class GlobalAveragePoolOp : Op, IChannelLayoutOp
             : new ReferenceKernel(layout);
     }
 
-    /// <summary>Checks a global pool's input (float32, [N, C, spatial...] or [N, H, W, C]) and returns its output shape (spatial dims 1).</summary>
-    internal static Shape GlobalPoolShape(OpContext ctx, ChannelLayout layout)
+    /// <summary>
+    /// Checks a global pool's input ([N, C, spatial...] or [N, H, W, C]; float32 unless the caller checked the type)
+    /// and returns its output shape (spatial dims 1).
+    /// </summary>
+    internal static Shape GlobalPoolShape(OpContext ctx, ChannelLayout layout, bool typeChecked = false)
     {
-        ctx.ExpectType(0, DataType.Float32);
+        if (!typeChecked) ctx.ExpectType(0, DataType.Float32);
         PlaneLayout.Expect(ctx, 0, layout, minRank: 2);
         var x = ctx.InputShape(0);
         var dims = x.ToArray();

@@ -11,7 +11,7 @@ public sealed class IdentityOp : Op
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ctx.SetOutput(0, ctx.InputType(0), ctx.InputShape(0));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Keep(ctx);
     }
 
     /// <inheritdoc />

@@ -29,7 +29,7 @@ public sealed class MaxPoolOp : PoolOp
         ctx.ExpectType(0, DataType.Float32, DataType.Float16, DataType.Int8, DataType.UInt8);
         var shape = OutputShape(ctx.InputShape(0), Window(ctx));
         ctx.SetOutput(0, ctx.InputType(0), shape);
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Keep(ctx, 0, a => a != 0 && a != PlaneLayout.ChannelAxis(shape.Rank, Layout));
         if (ctx.OutputCount > 1)
         {
             if (Layout == ChannelLayout.ChannelsLast) throw ctx.Error("the Indices output is defined for channels-first data only");

@@ -18,6 +18,8 @@ public enum PadMode
 /// Pad (ONNX opset-18 form): inputs data, pads (int64, constant: [begin per axis..., end per axis...]), optional
 /// constant_value (a scalar of data's type, may be a run-time value) and optional axes (int64, constant) naming the
 /// axes the pads refer to. A negative pad crops that side first; the border is then filled from the cropped input.
+/// Quantized uint8/int8 data keeps its quantization; a given constant_value is a stored (quantized) value, and an omitted
+/// one means real 0, i.e. the zero point, as in TFLite's PAD (ONNX has no quantized Pad, and plain uint8 data pads with 0).
 /// </summary>
 public sealed class PadOp : Op
 {
@@ -56,7 +58,7 @@ public sealed class PadOp : Op
         try { shape = Shape.FromLongs(dims); }
         catch (ArgumentException e) { throw ctx.Error(e.Message); }
         ctx.SetOutput(0, ctx.InputType(0), shape);
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Keep(ctx, 0, a => begin[a] != 0 || end[a] != 0);
     }
 
     /// <inheritdoc />
@@ -88,10 +90,23 @@ public sealed class PadOp : Op
             tables[d] = t;
         }
         var type = ctx.InputType(0);
-        ulong fill = AxisTableGatherKernel<byte>.FillBits(type, ctx.InputConstant(2), 0);
+        ulong fill = AxisTableGatherKernel<byte>.FillBits(type, ctx.InputConstant(2), DefaultFill(ctx));
         // A constant_value known now is baked in; one that arrives at run time is read by the kernel.
         int fillInput = ctx.HasInput(2) && ctx.InputConstant(2) is null ? 2 : -1;
         return AxisTableGatherKernel<byte>.For(type, output.ToArray(), tables, fill, fillInput);
+    }
+
+    /// <summary>
+    /// The fill when constant_value is omitted: 0, or for quantized data the zero point (the stored value of real 0,
+    /// which is what TFLite's PAD writes).
+    /// </summary>
+    private static double DefaultFill(OpContext ctx)
+    {
+        if (ctx.InputQuant(0) is not { } q || !DataTypes.IsInteger(ctx.InputType(0))) return 0;
+        long zp = q.ZeroPoints[0];
+        foreach (long z in q.ZeroPoints)
+            if (z != zp) throw ctx.Error("constant_value is omitted and the per-axis zero points differ; give the pad value explicitly");
+        return zp;
     }
 
     /// <summary>Mirror index <paramref name="i"/> into [0, n) without repeating the edge (numpy 'reflect', repeated for wide pads).</summary>

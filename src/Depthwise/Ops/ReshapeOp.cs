@@ -23,7 +23,7 @@ public sealed class ReshapeOp : Op
         var input = ctx.InputShape(0);
         var spec = ctx.RequireConstant(1).ToInt64Array();
         ctx.SetOutput(0, ctx.InputType(0), Resolve(ctx, input, spec));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Reshape(ctx);
     }
 
     private Shape Resolve(OpContext ctx, Shape input, long[] spec)

@@ -100,6 +100,18 @@ public sealed class ResizeOp : Op
     /// <summary>How sizes are honoured (default stretch).</summary>
     public ResizeAspectRatioPolicy KeepAspectRatioPolicy { get; init; } = ResizeAspectRatioPolicy.Stretch;
 
+    /// <summary>
+    /// Compute as TensorFlow Lite's RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR kernels do (the TFLite importer sets
+    /// it). <see cref="CoordinateMode"/> carries TFLite's flags: <see cref="ResizeCoordinateMode.HalfPixel"/> =
+    /// half_pixel_centers, <see cref="ResizeCoordinateMode.AlignCorners"/> = align_corners,
+    /// <see cref="ResizeCoordinateMode.Asymmetric"/> = neither. Scales are in/out (or (in−1)/(out−1) with align_corners)
+    /// in float, whatever scales or sizes gave the output size. Nearest: floor((o + 0.5·half)·scale), rounded half away
+    /// from zero with align_corners, on every axis (<see cref="NearestMode"/> is not used). Linear: rank-4 NHWC with
+    /// only H and W resized; float source coordinates with TFLite's clamping; float32 blends as the general kernel does,
+    /// uint8 and int8 round exactly as TFLite's kernels (see <see cref="Kernels.Resize.TfLiteResizeBilinearKernel"/>).
+    /// </summary>
+    public bool TfLiteArithmetic { get; init; }
+
     /// <summary>Tests only: always use the general interpolation kernel (the reference the fast paths are checked against).</summary>
     internal bool ForceGeneralKernel { get; init; }
 
@@ -118,8 +130,10 @@ public sealed class ResizeOp : Op
         else
             ctx.ExpectType(0, DataType.Float32, DataType.Float16, DataType.Int8, DataType.UInt8, DataType.Int32, DataType.Int64);
         var g = ComputeGeometry(ctx);
+        var input = ctx.InputShape(0);
+        if (TfLiteArithmetic) CheckTfLite(ctx, input, g);
         ctx.SetOutput(0, ctx.InputType(0), new Shape(g.OutDims));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Keep(ctx, 0, a => g.OutDims[a] != input[a] || g.Scales[a] != 1 || g.RoiStart[a] != 0 || g.RoiEnd[a] != 1);
     }
 
     /// <inheritdoc />
@@ -130,6 +144,7 @@ public sealed class ResizeOp : Op
         var type = ctx.InputType(0);
         var strides = input.Strides();
         int rank = input.Rank;
+        if (TfLiteArithmetic) return CreateTfLiteKernel(input, type, g.OutDims);
         if (Mode == ResizeMode.Nearest)
         {
             var tables = new int[rank][];
@@ -200,6 +215,76 @@ public sealed class ResizeOp : Op
             DataType.UInt8 => new InterpolateKernel<byte>(g.OutDims, tapCounts, offsets, weights, outside, byte.CreateSaturating(fill)),
             DataType.Int32 => new InterpolateKernel<int>(g.OutDims, tapCounts, offsets, weights, outside, int.CreateSaturating(fill)),
             _ => new InterpolateKernel<long>(g.OutDims, tapCounts, offsets, weights, outside, long.CreateSaturating(fill)),
+        };
+    }
+
+    private void CheckTfLite(OpContext ctx, Shape input, Geometry g)
+    {
+        if (Mode == ResizeMode.Cubic) throw ctx.Error("TFLite arithmetic covers nearest and linear resizing only");
+        if (CoordinateMode is not (ResizeCoordinateMode.Asymmetric or ResizeCoordinateMode.AlignCorners or ResizeCoordinateMode.HalfPixel))
+            throw ctx.Error($"TFLite arithmetic takes the coordinate modes asymmetric, align_corners or half_pixel, not {CoordinateMode}");
+        if (Mode == ResizeMode.Linear && (input.Rank != 4 || g.OutDims[0] != input[0] || g.OutDims[3] != input[3]))
+            throw ctx.Error($"TFLite bilinear resizing takes NHWC input and resizes H and W only; input {input}, output {Shape.Format(g.OutDims)}");
+        foreach (int d in g.OutDims)
+            if (d == 0) throw ctx.Error($"TFLite resizing needs positive output sizes, not {Shape.Format(g.OutDims)}");
+    }
+
+    /// <summary>Kernels for <see cref="TfLiteArithmetic"/>: index tables for nearest, TFLite's taps for linear.</summary>
+    private Kernel CreateTfLiteKernel(Shape input, DataType type, int[] outDims)
+    {
+        bool align = CoordinateMode == ResizeCoordinateMode.AlignCorners, half = CoordinateMode == ResizeCoordinateMode.HalfPixel;
+        int rank = input.Rank;
+        var strides = input.Strides();
+        if (Mode == ResizeMode.Nearest)
+        {
+            var tables = new int[rank][];
+            for (int d = 0; d < rank; d++)
+            {
+                tables[d] = new int[outDims[d]];
+                for (int o = 0; o < outDims[d]; o++)
+                    tables[d][o] = Kernels.Resize.TfLiteResize.NearestIndex(o, input[d], outDims[d], align, half) * strides[d];
+            }
+            return AxisTableGatherKernel<byte>.For(type, outDims, tables, 0);
+        }
+        if (type is DataType.UInt8 or DataType.Int8)
+            return new Kernels.Resize.TfLiteResizeBilinearKernel(type == DataType.Int8, input[0], input[1], input[2], input[3],
+                outDims[1], outDims[2], align, half);
+        var tapCounts = new int[rank];
+        var offsets = new int[rank][];
+        var weights = new float[rank][];
+        for (int d = 0; d < rank; d++)
+        {
+            int n = input[d], outLen = outDims[d];
+            if (d is 0 or 3 || n == outLen)
+            {
+                // TFLite's coordinates on an axis kept at its size are the identity (scale 1).
+                tapCounts[d] = 1;
+                offsets[d] = new int[outLen];
+                weights[d] = new float[outLen];
+                for (int o = 0; o < outLen; o++) { offsets[d][o] = o * strides[d]; weights[d][o] = 1; }
+                continue;
+            }
+            float scale = Kernels.Resize.TfLiteResize.Scale(n, outLen, align);
+            tapCounts[d] = 2;
+            offsets[d] = new int[2 * outLen];
+            weights[d] = new float[2 * outLen];
+            for (int o = 0; o < outLen; o++)
+            {
+                var (lo, hi, wLo, wHi) = Kernels.Resize.TfLiteResize.LinearTaps(o, n, scale, half);
+                offsets[d][2 * o] = lo * strides[d];
+                offsets[d][2 * o + 1] = hi * strides[d];
+                weights[d][2 * o] = wLo;
+                weights[d][2 * o + 1] = wHi;
+            }
+        }
+        if (type == DataType.Float32 && !ForceGeneralKernel && Bilinear2DKernel.TryCreate(input, outDims, tapCounts, offsets, weights) is { } fast)
+            return fast;
+        return type switch
+        {
+            DataType.Float32 => new InterpolateKernel<float>(outDims, tapCounts, offsets, weights, null, 0f),
+            DataType.Float16 => new InterpolateKernel<Half>(outDims, tapCounts, offsets, weights, null, (Half)0),
+            DataType.Int32 => new InterpolateKernel<int>(outDims, tapCounts, offsets, weights, null, 0),
+            _ => new InterpolateKernel<long>(outDims, tapCounts, offsets, weights, null, 0L),
         };
     }
 

@@ -19,9 +19,9 @@ public sealed class SliceOp : Op
     /// <inheritdoc />
     public override void InferOutputs(OpContext ctx)
     {
-        var (dims, _, _) = Resolve(ctx);
+        var (dims, first, steps) = Resolve(ctx);
         ctx.SetOutput(0, ctx.InputType(0), new Shape(dims));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Keep(ctx, 0, a => first[a] != 0 || steps[a] != 1);
     }
 
     /// <inheritdoc />

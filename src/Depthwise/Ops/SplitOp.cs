@@ -35,7 +35,7 @@ public sealed class SplitOp : Op
         {
             dims[axis] = sizes[i];
             ctx.SetOutput(i, ctx.InputType(0), new Shape(dims));
-            ctx.SetOutputQuant(i, ctx.InputQuant(0));
+            QuantPassThrough.Keep(ctx, i, a => a == axis);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class SqueezeOp : Op
         var dims = new List<int>(rank);
         for (int d = 0; d < rank; d++) if (!remove[d]) dims.Add(input[d]);
         ctx.SetOutput(0, ctx.InputType(0), new Shape(dims.ToArray()));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Reshape(ctx);
     }
 
     /// <inheritdoc />

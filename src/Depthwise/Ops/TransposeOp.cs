@@ -22,7 +22,7 @@ public sealed class TransposeOp : Op
         var dims = new int[input.Rank];
         for (int d = 0; d < dims.Length; d++) dims[d] = input[perm[d]];
         ctx.SetOutput(0, ctx.InputType(0), new Shape(dims));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Permute(ctx, perm);
     }
 
     /// <inheritdoc />

@@ -33,7 +33,7 @@ public sealed class UnsqueezeOp : Op
         var dims = new int[outRank];
         for (int d = 0, k = 0; d < outRank; d++) dims[d] = insert[d] ? 1 : input[k++];
         ctx.SetOutput(0, ctx.InputType(0), new Shape(dims));
-        ctx.SetOutputQuant(0, ctx.InputQuant(0));
+        QuantPassThrough.Reshape(ctx);
     }
 
     /// <inheritdoc />
