@@ -8,6 +8,45 @@ internal static partial class TfLiteOpTable
     static partial void AddCustomRows()
     {
         Custom("Convolution2DTransposeBias", ImportConvolution2DTransposeBias);
+        Custom("TFLite_Detection_PostProcess", ImportDetectionPostProcess);
+    }
+
+    /// <summary>
+    /// TFLite_Detection_PostProcess: inputs box encodings, class predictions, anchors; four outputs (boxes, classes,
+    /// scores, count). The options are a FlexBuffer map read as TFLite's Init reads it: a missing key is 0 (false),
+    /// except detections_per_class (100).
+    /// </summary>
+    private static void ImportDetectionPostProcess(TfLiteNode n)
+    {
+        n.ExpectArity(3, 3, 4);
+        var map = FlexBufferReader.ReadMap(n.CustomOptions, n.Source, $"operator #{n.Index} (TFLite_Detection_PostProcess) custom_options");
+        int Int(string key, int absent = 0)
+        {
+            if (!map.TryGetValue(key, out var v)) return absent;
+            long? i = v.AsInt();
+            if (i is null || i < int.MinValue || i > int.MaxValue) throw n.Invalid($"option '{key}' is {v}; expected a 32-bit integer");
+            return (int)i;
+        }
+        float Float(string key)
+        {
+            if (!map.TryGetValue(key, out var v)) return 0;
+            return (float)(v.AsDouble() ?? throw n.Invalid($"option '{key}' is {v}; expected a number"));
+        }
+        var op = new DetectionPostProcessOp
+        {
+            MaxDetections = Int("max_detections"),
+            MaxClassesPerDetection = Int("max_classes_per_detection"),
+            DetectionsPerClass = Int("detections_per_class", 100),
+            UseRegularNms = Int("use_regular_nms") != 0,
+            NmsScoreThreshold = Float("nms_score_threshold"),
+            NmsIouThreshold = Float("nms_iou_threshold"),
+            NumClasses = Int("num_classes"),
+            YScale = Float("y_scale"),
+            XScale = Float("x_scale"),
+            HScale = Float("h_scale"),
+            WScale = Float("w_scale"),
+        };
+        n.Add(op, [n.Input(0), n.Input(1), n.Input(2)], n.Output(0), n.Output(1), n.Output(2), n.Output(3));
     }
 
     /// <summary>

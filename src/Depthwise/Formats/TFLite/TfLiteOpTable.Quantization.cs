@@ -1,4 +1,5 @@
 using Depthwise.Graph;
+using Depthwise.Kernels.Quantized;
 using Depthwise.Ops;
 using Depthwise.Tensors;
 
@@ -61,12 +62,34 @@ internal static partial class TfLiteOpTable
 
     private static void AddQuantizedPool(TfLiteNode n, bool average, int[] kernel, int[] strides, AutoPad pad, TfLiteActivation activation)
     {
-        if (!average && activation == TfLiteActivation.None)
+        if (!average)
         {
-            // Max pooling commutes with the (monotonic) dequantization: the float operator on the stored values is exact.
-            n.Add(new MaxPoolOp { KernelShape = kernel, Strides = strides, AutoPad = pad, Layout = ChannelLayout.ChannelsLast }, [n.Input(0)], n.Output(0));
+            // Max pooling commutes with the (monotonic) dequantization: the float operator on the stored values is
+            // exact (TFLite requires equal input and output quantization). A fused activation is TFLite's clamp to the
+            // activation range in the quantized domain.
+            if (!SameQuant(n.InputQuant(0), n.OutputQuant(0)))
+                throw n.Invalid("is a quantized MAX_POOL_2D whose output quantization differs from its input's");
+            var op = new MaxPoolOp { KernelShape = kernel, Strides = strides, AutoPad = pad, Layout = ChannelLayout.ChannelsLast };
+            if (activation == TfLiteActivation.None)
+            {
+                n.Add(op, [n.Input(0)], n.Output(0));
+                return;
+            }
+            var pooled = n.AddTemp("pooled", op, n.Input(0));
+            AddQuantizedClamp(n, pooled, activation, n.Output(0));
             return;
         }
         throw n.Unsupported("quantized pooling needs QLinearAveragePool, which is not available yet");
+    }
+
+    /// <summary>A fused min-max activation on quantized data: Clip to TFLite's activation range in the stored type.</summary>
+    private static void AddQuantizedClamp(TfLiteNode n, Value x, TfLiteActivation activation, string output)
+    {
+        var fused = TfLiteNode.ConvActivationOf(activation) ?? throw n.Unsupported($"fused activation {activation} on quantized data");
+        var type = n.OutputType(0);
+        var q = n.OutputQuant(0) ?? throw n.Invalid("has a quantized input but an output without quantization parameters");
+        var (min, max) = QuantizedActivationRange.Of(fused, q, type);
+        Tensor Bound(int v) => type == DataType.UInt8 ? Tensor.FromArray(Shape.Scalar, new[] { (byte)v }) : Tensor.FromArray(Shape.Scalar, new[] { (sbyte)v });
+        n.Add(new ClipOp(), [x, n.AddConstant("act_min", Bound(min)), n.AddConstant("act_max", Bound(max))], output);
     }
 }

@@ -50,11 +50,24 @@ internal static partial class TfLiteOpTable
             if (batchDims != 0) throw n.Unsupported($"batch_dims {batchDims} (only 0 is supported)");
             n.Add(new GatherOp { Axis = o?.I32(GatherAxis, "axis") ?? 0 }, [n.Input(0), n.Input(1)], n.Output(0));
         });
+        Row(TfLiteBuiltinOperator.ARG_MAX, n => ImportArgMax(n, min: false));
+        Row(TfLiteBuiltinOperator.ARG_MIN, n => ImportArgMax(n, min: true));
         Row(TfLiteBuiltinOperator.CAST, n =>
         {
             n.ExpectArity(1, 1, 1);
             n.Add(new CastOp { To = n.OutputType(0) }, [n.Input(0)], n.Output(0));
         });
+    }
+
+    /// <summary>ARG_MAX / ARG_MIN: the axis (constant) is removed; the index type is the output tensor's (int32 or int64).</summary>
+    private static void ImportArgMax(TfLiteNode n, bool min)
+    {
+        n.ExpectArity(2, 2, 1);
+        var axis = n.ConstantInts(1, "axis");
+        if (axis.Length != 1) throw n.Invalid($"axis has {axis.Length} values; expected one");
+        var type = n.OutputType(0);
+        if (type is not (DataType.Int32 or DataType.Int64)) throw n.Invalid($"writes {DataTypes.Name(type)}; the index output must be int32 or int64");
+        n.Add(new ArgMaxOp { Min = min, Axis = checked((int)axis[0]), KeepDims = false, OutputType = type }, [n.Input(0)], n.Output(0));
     }
 
     /// <summary>
@@ -145,10 +158,10 @@ internal static partial class TfLiteOpTable
     }
 
     /// <summary>
-    /// RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR over the H and W axes of NHWC data (Resize with axes [1, 2] and
-    /// sizes). TFLite's coordinate rules map onto ONNX modes: bilinear asymmetric (default), align_corners, or
-    /// half_pixel; nearest floor(x·in/out) (asymmetric, floor), align_corners with rounding half up
-    /// (align_corners, round_prefer_ceil), or floor((x + ½)·in/out) (tf_half_pixel_for_nn, floor).
+    /// RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR over the H and W axes of NHWC data (Resize with axes [1, 2], sizes and
+    /// <see cref="ResizeOp.TfLiteArithmetic"/>). TFLite's rules are ONNX's modes computed in float: bilinear asymmetric
+    /// (default), align_corners or half_pixel; nearest floor(x·in/out) (asymmetric, floor), align_corners with rounding
+    /// half away from zero (align_corners, round_prefer_ceil), or floor((x + ½)·in/out) (tf_half_pixel_for_nn, floor).
     /// </summary>
     private static void ImportResize(TfLiteNode n, bool bilinear)
     {
@@ -157,9 +170,13 @@ internal static partial class TfLiteOpTable
         var o = n.Options(bilinear ? TfLiteOptions.ResizeBilinear : TfLiteOptions.ResizeNearestNeighbor);
         bool align = o?.Bool(bilinear ? BilinearAlignCorners : NearestAlignCorners, "align_corners") ?? false;
         bool half = o?.Bool(bilinear ? BilinearHalfPixel : NearestHalfPixel, "half_pixel_centers") ?? false;
-        if (align && half) throw n.Invalid("sets both align_corners and half_pixel_centers; TFLite allows at most one");
+        if (align && half)
+        {
+            if (bilinear) throw n.Invalid("sets both align_corners and half_pixel_centers; TFLite's bilinear resize allows at most one");
+            throw n.Unsupported("nearest-neighbour resizing with both align_corners and half_pixel_centers");
+        }
         Value sizes;
-        if (n.Constant(1) is { } c)
+        if (n.Constant(1) is not null)
         {
             var s = n.ConstantInts(1, "size");
             if (s.Length != 2) throw n.Invalid($"size has {s.Length} values; expected 2 (height, width)");
@@ -167,14 +184,15 @@ internal static partial class TfLiteOpTable
             sizes = n.Int64s("sizes", s);
         }
         else sizes = n.AddTemp("sizes_int64", new CastOp { To = DataType.Int64 }, n.Input(1));
+        // TfLiteArithmetic: TFLite's float scales and coordinates, its nearest rounding and its uint8/int8 bilinear
+        // rounding; the coordinate mode carries TFLite's flag. The ONNX nearest mode given is the equivalent rule.
         var op = new ResizeOp
         {
             Mode = bilinear ? ResizeMode.Linear : ResizeMode.Nearest,
-            CoordinateMode = align ? ResizeCoordinateMode.AlignCorners
-                : half ? (bilinear ? ResizeCoordinateMode.HalfPixel : ResizeCoordinateMode.TfHalfPixelForNearest)
-                : ResizeCoordinateMode.Asymmetric,
+            CoordinateMode = align ? ResizeCoordinateMode.AlignCorners : half ? ResizeCoordinateMode.HalfPixel : ResizeCoordinateMode.Asymmetric,
             NearestMode = align ? ResizeNearestMode.RoundPreferCeil : ResizeNearestMode.Floor,
             Axes = [1, 2],
+            TfLiteArithmetic = true,
         };
         n.Add(op, [n.Input(0), null, null, sizes], n.Output(0));
     }

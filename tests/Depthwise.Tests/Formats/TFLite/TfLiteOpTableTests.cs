@@ -572,6 +572,67 @@ public sealed class TfLiteOpTableTests
         Assert.Equal(x[6..], outs[1].ToArray<float>());
     }
 
+    [Fact]
+    public void ArgMaxRemovesTheAxisAndWritesTheOutputTensorsIndexType()
+    {
+        var x = new float[] { 1, 5, 2, 5, 0, -1, -3, -2, -9, -1 };
+        foreach (var (type, min) in new[] { (TfLiteTensorType.INT32, false), (TfLiteTensorType.INT64, true) })
+        {
+            var b = new TfLiteModelBuilder();
+            int xi = b.Float("x", 2, 5), ai = b.IntConst("axis", [1], [-1]), yi = b.Tensor("y", type, [2]);
+            b.Inputs.Add(xi);
+            b.Outputs.Add(yi);
+            b.Op(min ? B.ARG_MIN : B.ARG_MAX, [xi, ai], [yi], min ? O.ArgMin : O.ArgMax, new FbTable().I8(0, (sbyte)type));
+            var y = Run(b.Build(), T([2, 5], x))[0];
+            Assert.Equal(new Shape(2), y.Shape);
+            Assert.Equal(min ? new long[] { 4, 3 } : new long[] { 1, 0 }, y.ToInt64Array());   // first index on ties
+            Assert.Equal(type == TfLiteTensorType.INT32 ? DataType.Int32 : DataType.Int64, y.DataType);
+        }
+    }
+
+    [Fact]
+    public void DetectionPostProcessReadsItsFlexBufferOptions()
+    {
+        var options = FlexBufferBuilder.Map(("max_detections", 2), ("max_classes_per_detection", 1), ("nms_score_threshold", 0.3f),
+            ("nms_iou_threshold", 0.5f), ("num_classes", 2), ("y_scale", 10f), ("x_scale", 10f), ("h_scale", 5f), ("w_scale", 5f));
+        var b = new TfLiteModelBuilder();
+        int boxes = b.Float("boxes", 1, 3, 4), scores = b.Float("scores", 1, 3, 3);
+        int anchors = b.FloatConst("anchors", [3, 4], [0.2f, 0.2f, 0.2f, 0.2f, 0.5f, 0.5f, 0.2f, 0.2f, 0.8f, 0.8f, 0.2f, 0.2f]);
+        int o0 = b.Float("detection_boxes"), o1 = b.Float("detection_classes"), o2 = b.Float("detection_scores"), o3 = b.Float("num_detections");
+        b.Inputs.AddRange([boxes, scores]);
+        b.Outputs.AddRange([o0, o1, o2, o3]);
+        b.Custom("TFLite_Detection_PostProcess", [boxes, scores, anchors], [o0, o1, o2, o3], options);
+        var g = TfLiteImporter.Import(b.Build());
+        var op = Assert.IsType<DetectionPostProcessOp>(Assert.Single(g.Nodes).Op);
+        Assert.Equal((2, 1, 100, false, 0.3f, 0.5f, 2), (op.MaxDetections, op.MaxClassesPerDetection, op.DetectionsPerClass, op.UseRegularNms, op.NmsScoreThreshold, op.NmsIouThreshold, op.NumClasses));
+        Assert.Equal((10f, 10f, 5f, 5f), (op.YScale, op.XScale, op.HScale, op.WScale));
+        Assert.All(g.Outputs, v => Assert.Null(v.DeclaredShape));
+        // Zero encodings decode to the anchors; anchor 2 (class 1, 0.9) and anchor 0 (class 0, 0.6) survive, anchor 1 is below the threshold.
+        var outs = new InferenceSession(g).Run(Tensor.Zeros(DataType.Float32, new Shape(1, 3, 4)),
+            T([1, 3, 3], [0, 0.6f, 0.1f, 0, 0.2f, 0.1f, 0, 0.1f, 0.9f]));
+        Assert.Equal(new float[] { 0.7f, 0.7f, 0.9f, 0.9f, 0.1f, 0.1f, 0.3f, 0.3f }, outs[0].ToArray<float>().Select(v => MathF.Round(v, 5)).ToArray());
+        Assert.Equal(new float[] { 1, 0 }, outs[1].ToArray<float>());
+        Assert.Equal(new float[] { 0.9f, 0.6f }, outs[2].ToArray<float>());
+        Assert.Equal(new float[] { 2 }, outs[3].ToArray<float>());
+    }
+
+    [Fact]
+    public void QuantizedMaxPoolKeepsTheBytesAndClampsAFusedActivationToItsQuantizedRange()
+    {
+        var q = TfLiteModelBuilder.Quant([0.05f], [100]);
+        var b = new TfLiteModelBuilder();
+        int xi = b.Tensor("x", TfLiteTensorType.UINT8, [1, 2, 2, 1], quantization: q), yi = b.Tensor("y", TfLiteTensorType.UINT8, [1, 1, 1, 1], quantization: q);
+        b.Inputs.Add(xi);
+        b.Outputs.Add(yi);
+        b.Op(B.MAX_POOL_2D, [xi], [yi], O.Pool2D, new FbTable().U8(0, 1).I32(1, 2).I32(2, 2).I32(3, 2).I32(4, 2).U8(5, (byte)TfLiteActivation.Relu6));
+        var g = TfLiteImporter.Import(b.Build());
+        Tensor X(params byte[] v) => Tensor.FromArray(new Shape(1, 2, 2, 1), v, QuantParams.PerTensor(0.05f, 100));
+        // Relu6 in the quantized domain: [zp, zp + 6/0.05] = [100, 220].
+        Assert.Equal(new byte[] { 220 }, new InferenceSession(g).Run(X(3, 250, 7, 9))[0].ToArray<byte>());
+        Assert.Equal(new byte[] { 100 }, new InferenceSession(g).Run(X(3, 50, 7, 9))[0].ToArray<byte>());
+        Assert.Equal(new byte[] { 150 }, new InferenceSession(g).Run(X(3, 150, 7, 9))[0].ToArray<byte>());
+    }
+
     // ---------------------------------------------------------------- names and errors
 
     [Fact]
