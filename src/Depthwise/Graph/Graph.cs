@@ -31,6 +31,12 @@ public sealed class Graph
     /// <summary>Free-form model metadata (ONNX metadata_props, TFLite metadata, producer).</summary>
     public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// What the model file says about its use (normalization, labels, ...), when it says anything: TFLite metadata.
+    /// Null for models without such metadata.
+    /// </summary>
+    public ModelMetadata? ModelInfo { get; set; }
+
     /// <summary>Every value by name.</summary>
     public IReadOnlyDictionary<string, Value> Values => _values;
 

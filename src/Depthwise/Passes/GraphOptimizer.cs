@@ -45,6 +45,7 @@ public static class GraphOptimizer
         ArgumentNullException.ThrowIfNull(graph);
         var copy = new Graph.Graph(graph.Name);
         foreach (var kv in graph.Metadata) copy.Metadata[kv.Key] = kv.Value;
+        copy.ModelInfo = graph.ModelInfo;
         Value Map(Value v)
         {
             if (copy.FindValue(v.Name) is { } existing) return existing;

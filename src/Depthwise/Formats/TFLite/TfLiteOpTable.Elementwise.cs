@@ -1,0 +1,95 @@
+using Depthwise.Graph;
+using Depthwise.Ops;
+using Depthwise.Tensors;
+
+namespace Depthwise.Formats.TFLite;
+
+internal static partial class TfLiteOpTable
+{
+    private const int BinaryActivation = 0, SoftmaxBeta = 0, LeakyReluAlpha = 0;
+
+    static partial void AddElementwiseRows()
+    {
+        Row(TfLiteBuiltinOperator.ADD, n => ImportBinary(n, TfLiteOptions.Add, new AddOp()));
+        Row(TfLiteBuiltinOperator.SUB, n => ImportBinary(n, TfLiteOptions.Sub, new SubOp()));
+        Row(TfLiteBuiltinOperator.MUL, n => ImportBinary(n, TfLiteOptions.Mul, new MulOp()));
+        Row(TfLiteBuiltinOperator.DIV, n => ImportBinary(n, TfLiteOptions.Div, new DivOp()));
+        Row(TfLiteBuiltinOperator.RELU, n => ImportActivation(n, TfLiteActivation.Relu));
+        Row(TfLiteBuiltinOperator.RELU6, n => ImportActivation(n, TfLiteActivation.Relu6));
+        Row(TfLiteBuiltinOperator.RELU_N1_TO_1, n => ImportActivation(n, TfLiteActivation.ReluN1To1));
+        Row(TfLiteBuiltinOperator.TANH, n => ImportActivation(n, TfLiteActivation.Tanh));
+        Row(TfLiteBuiltinOperator.LOGISTIC, n => ImportUnary(n, new SigmoidOp()));
+        Row(TfLiteBuiltinOperator.HARD_SWISH, n => ImportUnary(n, new HardSwishOp()));
+        Row(TfLiteBuiltinOperator.LEAKY_RELU, n =>
+        {
+            n.ExpectArity(1, 1, 1);
+            var o = n.Options(TfLiteOptions.LeakyRelu);
+            ImportUnary(n, new LeakyReluOp { Alpha = o?.F32(LeakyReluAlpha, "alpha") ?? 0 });
+        });
+        Row(TfLiteBuiltinOperator.PRELU, n =>
+        {
+            n.ExpectArity(2, 2, 1);
+            RequireFloat(n, 0);
+            n.Add(new PReluOp(), [n.Input(0), FloatWeights(n, n.Input(1), 1, "alpha_float")], n.Output(0));
+        });
+        Row(TfLiteBuiltinOperator.SOFTMAX, ImportSoftmax);
+        Row(TfLiteBuiltinOperator.EXP, n => ImportUnary(n, new ExpOp()));
+        Row(TfLiteBuiltinOperator.ABS, n => ImportUnary(n, new AbsOp()));
+        Row(TfLiteBuiltinOperator.SQRT, n => ImportUnary(n, new SqrtOp()));
+        Row(TfLiteBuiltinOperator.NEG, n => ImportUnary(n, new NegOp()));
+        Row(TfLiteBuiltinOperator.LOG, n => ImportUnary(n, new LogOp()));
+        Row(TfLiteBuiltinOperator.MAXIMUM, n => ImportBinary(n, TfLiteOptions.MaximumMinimum, new MaxOp()));
+        Row(TfLiteBuiltinOperator.MINIMUM, n => ImportBinary(n, TfLiteOptions.MaximumMinimum, new MinOp()));
+    }
+
+    /// <summary>Throws (unsupported) when input <paramref name="i"/> is quantized and the row has only the float form.</summary>
+    private static void RequireFloat(TfLiteNode n, int i)
+    {
+        if (n.InputQuant(i) is not null || n.InputType(i) is DataType.UInt8 or DataType.Int8)
+            throw n.Unsupported($"quantized {n.Code.Name} (input {i} is {DataTypes.Name(n.InputType(i))}) needs the quantized operators, which are not available yet");
+    }
+
+    /// <summary>ADD, SUB, MUL, DIV (numpy broadcasting, as the IR's) with their fused activation; MAXIMUM, MINIMUM.</summary>
+    private static void ImportBinary(TfLiteNode n, TfLiteOptions options, Op op)
+    {
+        n.ExpectArity(2, 2, 1);
+        var o = n.Options(options);
+        var activation = options == TfLiteOptions.MaximumMinimum ? TfLiteActivation.None : n.Activation(o, BinaryActivation);
+        if (n.InputQuant(0) is not null || n.InputQuant(1) is not null)
+        {
+            AddQuantizedBinary(n, op, activation);
+            return;
+        }
+        n.AddWithActivation(op, [n.Input(0), n.Input(1)], activation);
+    }
+
+    private static void AddQuantizedBinary(TfLiteNode n, Op op, TfLiteActivation activation) =>
+        throw n.Unsupported($"quantized {n.Code.Name} needs the quantized operators, which are not available yet");
+
+    /// <summary>RELU, RELU6, RELU_N1_TO_1, TANH: the fused-activation nodes as operators of their own.</summary>
+    private static void ImportActivation(TfLiteNode n, TfLiteActivation activation)
+    {
+        n.ExpectArity(1, 1, 1);
+        RequireFloat(n, 0);
+        n.AddActivation(n.Input(0), activation, n.Output(0));
+    }
+
+    private static void ImportUnary(TfLiteNode n, Op op)
+    {
+        n.ExpectArity(1, 1, 1);
+        RequireFloat(n, 0);
+        n.Add(op, [n.Input(0)], n.Output(0));
+    }
+
+    /// <summary>SOFTMAX: exp(β·x) normalized over the last axis; β ≠ 1 becomes a Mul before the softmax.</summary>
+    private static void ImportSoftmax(TfLiteNode n)
+    {
+        n.ExpectArity(1, 1, 1);
+        var o = n.Options(TfLiteOptions.Softmax);
+        float beta = o?.F32(SoftmaxBeta, "beta") ?? 0;
+        RequireFloat(n, 0);
+        Value x = n.Input(0);
+        if (beta != 1) x = n.AddTemp("scaled", new MulOp(), x, n.FloatScalar("beta", beta));
+        n.Add(new SoftmaxOp { Axis = -1 }, [x], n.Output(0));
+    }
+}

@@ -1,0 +1,183 @@
+using Depthwise.Formats;
+using Depthwise.Formats.TFLite;
+using Depthwise.Ops;
+using Depthwise.Passes;
+using Depthwise.Runtime;
+using Depthwise.Tensors;
+using Xunit.Abstractions;
+
+namespace Depthwise.Tests.Formats.TFLite;
+
+/// <summary>The real .tflite models of the shared folder: they import, run, and their metadata reads as published.</summary>
+public sealed class TfLiteModelTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Models() =>
+    [
+        "coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite", "deeplabv3.tflite", "face_detection_full_range.tflite",
+        "face_detection_short_range.tflite", "mobilenet_v1_0.25_224_1_metadata_1.tflite", "mobilenet_v1_0.25_224_quant.tflite",
+        "mobilenet_v2_035_96_embedder_with_metadata.tflite", "mobilenet_v2_1.0_224_quant.tflite", "selfie_segmentation.tflite",
+    ];
+
+    public static TheoryData<string> FloatModels() =>
+    [
+        "deeplabv3.tflite", "face_detection_full_range.tflite", "face_detection_short_range.tflite",
+        "mobilenet_v1_0.25_224_1_metadata_1.tflite", "selfie_segmentation.tflite",
+    ];
+
+    /// <summary>Uniform [lo, hi) floats from a fixed seed.</summary>
+    internal static Tensor SeededInput(Shape shape, int seed, float lo = 0, float hi = 1)
+    {
+        var rnd = new Random(seed);
+        var data = new float[shape.ElementCount];
+        for (int i = 0; i < data.Length; i++) data[i] = lo + (float)rnd.NextDouble() * (hi - lo);
+        return Tensor.FromArray(shape, data);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Models))]
+    public void EveryModelImportsWithItsInputsAndOutputsInModelOrder(string file)
+    {
+        var path = SharedModels.TfLite(file);
+        var bytes = File.ReadAllBytes(path);
+        var model = TfLiteModel.Read(bytes, path);
+        Depthwise.Graph.Graph g;
+        try { g = TfLiteImporter.Import(bytes, path); }
+        catch (UnsupportedOperatorException e) when (e.Message.Contains("not available yet", StringComparison.Ordinal))
+        {
+            // The quantized operators are built on other branches; until they are merged the importer says so.
+            output.WriteLine($"{file}: {e.Message}");
+            return;
+        }
+        Assert.Equal(model.Inputs.Select(i => model.Tensors[i].Name), g.Inputs.Select(v => v.Name));
+        Assert.Equal(model.Outputs.Select(i => model.Tensors[i].Name), g.Outputs.Select(v => v.Name));
+        output.WriteLine($"{file}: {g.Nodes.Count} nodes; inputs {string.Join(", ", g.Inputs.Select(v => $"{v.Name} {DataTypes.Name(v.DataType)}"))}");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(FloatModels))]
+    public void FloatModelsRunToFiniteOutputsOfTheDeclaredShapes(string file)
+    {
+        var path = SharedModels.TfLite(file);
+        var session = new InferenceSession(TfLiteImporter.Import(path));
+        var shapes = session.DefaultInputShapes();
+        var inputs = shapes.Select((s, i) => SeededInput(s, 17 + i, -1, 1)).ToArray();
+        var outputs = session.Run(inputs);
+        Assert.Equal(session.Outputs.Count, outputs.Length);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var declared = session.Outputs[i].Shape;
+            Assert.NotNull(declared);
+            Assert.Equal(declared!.Select(d => d.Size), outputs[i].Shape.ToArray());
+            Assert.All(outputs[i].ToArray<float>(), v => Assert.True(float.IsFinite(v)));
+        }
+    }
+
+    [SkippableFact]
+    public void MobileNetV1FloatGivesAProbabilityVector()
+    {
+        var path = SharedModels.TfLite("mobilenet_v1_0.25_224_1_metadata_1.tflite");
+        var session = InferenceSession.Load(path);
+        Assert.Equal("input", session.Inputs[0].Name);
+        Assert.Equal("MobilenetV1/Predictions/Reshape_1", session.Outputs[0].Name);
+        var y = session.Run(SeededInput(new Shape(1, 224, 224, 3), 5, -1, 1))[0];
+        Assert.Equal(new Shape(1, 1001), y.Shape);
+        var p = y.ToArray<float>();
+        Assert.All(p, v => Assert.InRange(v, 0f, 1f));
+        Assert.Equal(1.0, p.Sum(v => (double)v), 4);
+    }
+
+    [SkippableFact]
+    public void MobileNetV1FloatMatchesTheUnoptimizedGraph()
+    {
+        // The optimized plan (folded, fused, NHWC kernels) and the reference kernels of the unoptimized graph agree.
+        var path = SharedModels.TfLite("mobilenet_v1_0.25_224_1_metadata_1.tflite");
+        var g = TfLiteImporter.Import(path);
+        var x = SeededInput(new Shape(1, 224, 224, 3), 9, -1, 1);
+        var fast = new InferenceSession(g).Run(x)[0].ToArray<float>();
+        var slow = new InferenceSession(g, new SessionOptions { OptimizationLevel = OptimizationLevel.None }).Run(x)[0].ToArray<float>();
+        for (int i = 0; i < fast.Length; i++) Assert.Equal(slow[i], fast[i], 4);
+    }
+
+    [SkippableFact]
+    public void FloatMetadataGivesTheNormalizationAndTheLabels()
+    {
+        var path = SharedModels.TfLite("mobilenet_v1_0.25_224_1_metadata_1.tflite");
+        var info = TfLiteImporter.Import(path).ModelInfo;
+        Assert.NotNull(info);
+        output.WriteLine($"{info!.Name} / {info.Version} / {info.Description}");
+        Assert.False(string.IsNullOrEmpty(info.Name));
+        var input = Assert.Single(info.Inputs);
+        Assert.Equal([127.5f], input.Mean);
+        Assert.Equal([127.5f], input.Std);
+        Assert.True(input.IsImage);
+        Assert.Equal(ImageColorSpace.Rgb, input.ColorSpace);
+        var labels = Assert.Single(info.Outputs).Labels;
+        Assert.NotNull(labels);
+        Assert.Equal(1001, labels!.Count);
+        Assert.Equal("background", labels[0]);
+        Assert.Equal("cheeseburger", labels[934]);
+    }
+
+    [SkippableFact]
+    public void QuantizedMetadataGivesTheLabels()
+    {
+        var path = SharedModels.TfLite("mobilenet_v1_0.25_224_quant.tflite");
+        var model = TfLiteModel.Read(File.ReadAllBytes(path), path);
+        var info = TfLiteMetadataReader.Read(model);
+        Assert.NotNull(info);
+        var labels = Assert.Single(info!.Outputs).Labels;
+        Assert.Equal(1001, labels!.Count);
+        Assert.Equal("cheeseburger", labels[934]);
+        Assert.Equal("labels.txt", Assert.Single(info.Outputs[0].AssociatedFiles).Name);
+        Assert.Equal(AssociatedFileKind.TensorAxisLabels, info.Outputs[0].AssociatedFiles[0].Kind);
+    }
+
+    [SkippableFact]
+    public void DetectionAndSegmentationMetadataGiveTheirLabelMaps()
+    {
+        var coco = SharedModels.TfLite("coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite");
+        var info = TfLiteMetadataReader.Read(TfLiteModel.Read(File.ReadAllBytes(coco), coco));
+        Assert.NotNull(info);
+        Assert.Equal(4, info!.Outputs.Count);
+        var classes = info.Outputs.Select(o => o.ValueLabels).Single(l => l is not null);
+        Assert.Equal("person", classes![0]);
+        Assert.Equal("cat", classes[16]);
+        Assert.Equal("dog", classes[17]);
+
+        var deeplab = SharedModels.TfLite("deeplabv3.tflite");
+        var seg = TfLiteImporter.Import(deeplab).ModelInfo;
+        Assert.NotNull(seg);
+        var labels = seg!.Outputs.Select(o => o.Labels).Single(l => l is not null);
+        Assert.Equal(21, labels!.Count);
+        Assert.Equal("background", labels[0]);
+    }
+
+    [SkippableFact]
+    public void ModelsWithoutMetadataHaveNoModelInfo()
+    {
+        var path = SharedModels.TfLite("face_detection_short_range.tflite");
+        Assert.Null(TfLiteImporter.Import(path).ModelInfo);
+    }
+
+    [SkippableFact]
+    public void ModelLoaderDetectsTfLiteByItsIdentifier()
+    {
+        var path = SharedModels.TfLite("face_detection_short_range.tflite");
+        var g = ModelLoader.Load(path);
+        Assert.Equal(["input"], g.Inputs.Select(v => v.Name));
+        Assert.Equal(["regressors", "classificators"], g.Outputs.Select(v => v.Name));
+        var fromBytes = ModelLoader.Load(File.ReadAllBytes(path), "face.tflite");
+        Assert.Equal(g.Nodes.Count, fromBytes.Nodes.Count);
+    }
+
+    [SkippableFact]
+    public void FaceDetectorWeightsAreFloat16ConstantsFoldedToFloat32()
+    {
+        var path = SharedModels.TfLite("face_detection_short_range.tflite");
+        var g = TfLiteImporter.Import(path);
+        Assert.Contains(g.Nodes, n => n.Op is CastOp);
+        var session = new InferenceSession(g);
+        Assert.DoesNotContain(session.Graph.Nodes, n => n.Op is CastOp);
+        Assert.All(session.Graph.Nodes.Where(n => n.Op is ConvOp), n => Assert.NotNull(n.Inputs[1]!.Constant));
+    }
+}
