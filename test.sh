@@ -5,6 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 tools/install-prereqs.sh || { echo "prerequisites failed to install"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# Reference outputs of the real models in ../shared (TFLite in headless Chromium, ONNX Runtime), cached in .cache/;
+# when they cannot be made, the tests that need them skip and say why (docs/tflite-references.md).
+tools/tflite-references.sh || echo "tflite references: generator failed; the TFLite oracle tests will skip"
+tools/ort-references.sh || echo "ort references: generator failed; the ORT reference tests will skip"
 if ! dotnet build Depthwise.slnx -c Release -nologo -v q; then
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
 fi
