@@ -59,7 +59,7 @@ public sealed record ComparisonResult
         ComparisonRule.Quantized => string.Create(CultureInfo.InvariantCulture,
             $"max |diff| {FormatNumber(MaxAbsDifference)}, {100 * ExactFraction:0.00} % equal (allowed ≤ {Tolerance.QuantizedMaxDifference}, ≥ {100 * Tolerance.QuantizedMinExactFraction:0.##} %)"),
         ComparisonRule.RelativeFloat => string.Create(CultureInfo.InvariantCulture,
-            $"max abs err {MaxAbsDifference:G3} = {RelativeError:G3} × max|expected| {Scale:G4} (allowed {Tolerance.Relative:G3})"),
+            $"max abs err {MaxAbsDifference:g3} = {RelativeError:g3} × max|expected| {Scale:g4} (allowed {Tolerance.Relative:g3})"),
         ComparisonRule.Exact => string.Create(CultureInfo.InvariantCulture,
             $"max |diff| {FormatNumber(MaxAbsDifference)}, {100 * ExactFraction:0.00} % equal (all must be equal)"),
         _ => MismatchReason ?? "not comparable",
@@ -74,10 +74,10 @@ public sealed record ComparisonResult
             var index = new int[Shape.Rank];
             int rest = WorstIndex;
             for (int d = Shape.Rank - 1; d >= 0; d--) { index[d] = rest % Math.Max(1, Shape[d]); rest /= Math.Max(1, Shape[d]); }
-            return string.Create(CultureInfo.InvariantCulture, $"worst at {Shape.Format(index)}: expected {WorstExpected:G7}, got {WorstActual:G7}");
+            return string.Create(CultureInfo.InvariantCulture, $"worst at {Shape.Format(index)}: expected {WorstExpected:g7}, got {WorstActual:g7}");
         }
     }
 
     private static string FormatNumber(double v) =>
-        double.IsPositiveInfinity(v) ? "inf" : v.ToString(v == Math.Floor(v) ? "0" : "G4", CultureInfo.InvariantCulture);
+        double.IsPositiveInfinity(v) ? "inf" : v.ToString(v == Math.Floor(v) ? "0" : "g4", CultureInfo.InvariantCulture);
 }
