@@ -46,11 +46,12 @@ kernels="FullyQualifiedName~Depthwise.Tests.Kernels"
 run "kernels without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
 run "kernels without AVX2 (Vector128 path)" DOTNET_EnableAVX2=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
 run "kernels without hardware intrinsics (scalar path)" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
-# Whole networks against ONNX Runtime, and the ONNX node tests, on every ISA path too.
+# Whole networks against ONNX Runtime and TensorFlow Lite, and the ONNX node tests, on every ISA path too.
 whole="FullyQualifiedName~TorchvisionModelTests.AgreesWithOnnxRuntime|FullyQualifiedName~OnnxNodeConformanceTests"
-run "ORT agreement and node tests without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
-run "ORT agreement and node tests without AVX2" DOTNET_EnableAVX2=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
-run "ORT agreement and node tests without hardware intrinsics" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
+whole+="|FullyQualifiedName~TfLiteOracleTests.AgreesWithTfLite|FullyQualifiedName~OrtReferenceTests.AgreesWithOnnxRuntime"
+run "ORT/TFLite agreement and node tests without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
+run "ORT/TFLite agreement and node tests without AVX2" DOTNET_EnableAVX2=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
+run "ORT/TFLite agreement and node tests without hardware intrinsics" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
