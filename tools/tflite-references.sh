@@ -11,7 +11,9 @@
 #   .cache/tflite-ref/<model stem>/<case>/{input_<i>.npy, output_<i>.npy, meta.json, oracle.log}
 # with cases seed1, seed2 (the oracle's seeded inputs in the model's input range) and one real image prepared by
 # tools/reference_inputs.py. A model is skipped while its STAMP (model sha256 + generator and oracle hashes)
-# matches; a model whose generation failed has no STAMP (tried again next time) and a FAILED file saying why.
+# matches. A failed case is listed with its reason in the model's FAILED file (the tests skip it, quoting that);
+# the model gets no STAMP, so it is tried again next time, unless every failure was the oracle's exit code 3 (model
+# invalid or unsupported: the same next time).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -42,7 +44,10 @@ oracle_hash=$(cd "$shared/tools/tflite-oracle" && find . -path ./node_modules -p
 if [ "$(cat "$oracle_dir/.installed" 2>/dev/null)" != "$oracle_hash" ]; then
   echo "tflite references: installing the TFLite oracle into .cache/tflite-oracle (npm ci --ignore-scripts)" >&2
   rm -rf "$oracle_dir"
-  cp -r "$shared/tools/tflite-oracle" "$oracle_dir" && chmod -R u+w "$oracle_dir" || skip "cannot copy the oracle"
+  # Copy the contents into a new real folder, following links (-L): the shared folder itself (or whatever a link
+  # points at) must never be written to.
+  mkdir -p "$oracle_dir" && cp -RL "$shared/tools/tflite-oracle/." "$oracle_dir/" && rm -rf "$oracle_dir/node_modules" \
+    && chmod -R u+w "$oracle_dir" || skip "cannot copy the oracle into $oracle_dir"
   (cd "$oracle_dir" && npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund >npm.log 2>&1) \
     || skip "npm ci in .cache/tflite-oracle failed: $(tail -3 "$oracle_dir/npm.log" | tr '\n' ' ')"
   echo "$oracle_hash" >"$oracle_dir/.installed"
@@ -68,24 +73,25 @@ for model in "$shared"/models/tflite/*.tflite; do
   if ! cases=$($python tools/reference_inputs.py tflite "$stem" "$shared" "$dir/.inputs" 2>"$dir/.inputs/log"); then
     echo "inputs: $(tail -3 "$dir/.inputs/log" | tr '\n' ' ')" >>"$dir/FAILED"; failed=$((failed + 1)); continue
   fi
-  ok=1
+  ok=1 permanent=1
   while read -r case args; do
     [ -n "$case" ] || continue
     tmp=$dir/.$case.tmp
     rm -rf "$tmp"; mkdir -p "$tmp"
     # shellcheck disable=SC2086  # args are the oracle's options, split on purpose
-    if "$oracle_dir/tflite-oracle" "$model" "$tmp" $args --timeout 180 >"$tmp/oracle.log" 2>&1; then
+    if TFLITE_ORACLE_TMP="$oracle_dir/.tmp" "$oracle_dir/tflite-oracle" "$model" "$tmp" $args --timeout 180 >"$tmp/oracle.log" 2>&1; then
       mv "$tmp" "$dir/$case"; made=$((made + 1))
     else
-      rc=$?; ok=0; failed=$((failed + 1))
+      rc=$?; ok=0; failed=$((failed + 1)); [ $rc -eq 3 ] || permanent=0
       echo "$case: tflite-oracle exited with $rc: $(grep -iE 'error|fail' "$tmp/oracle.log" | tail -3 | tr '\n' ' ')" >>"$dir/FAILED"
       mv "$tmp/oracle.log" "$dir/$case.failed.log"; rm -rf "$tmp"
     fi
   done <<<"$cases"
   runtime=$(sed -nE 's/.*"name": "(tfjs-tflite|litert)".*/\1/p' "$dir"/*/meta.json 2>/dev/null | sort -u | tr '\n' ' ')
   echo "tflite references: $stem: $(($SECONDS - t0)) s, runtime ${runtime:-?}$([ $ok -eq 1 ] || echo ", FAILED: see $dir/FAILED")" >&2
-  [ $ok -eq 1 ] && echo "$want" >"$dir/STAMP"
+  { [ $ok -eq 1 ] || [ $permanent -eq 1 ]; } && echo "$want" >"$dir/STAMP"
 done
+failed=$(cat "$out"/*/FAILED 2>/dev/null | wc -l)   # also the failures kept from earlier runs
 summary="$models models: $made cases generated in $((SECONDS - start)) s, $cached models cached, $failed cases failed"
 echo "tflite references: $summary" >&2
 if [ $failed -gt 0 ]; then status "failed: $summary (see .cache/tflite-ref/*/FAILED)"; else status "ok: $summary"; fi
