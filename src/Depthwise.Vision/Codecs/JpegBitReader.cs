@@ -157,12 +157,12 @@ internal ref struct JpegBitReader
     /// like libjpeg: an RST one or two intervals ahead (or any other marker) is left in place so the coming intervals
     /// decode as empty until the numbers agree again; an RST one or two behind is discarded along with the bytes up to
     /// the next marker; any other RST is taken as the expected one. Returns false when the marker was not the expected one.
+    /// <see cref="Insufficient"/> is cleared only when a marker was consumed (libjpeg's process_restart).
     /// </summary>
     public bool ProcessRestart(int expected)
     {
         _bits = 0;
         _count = 0;
-        Insufficient = false;
         int p = _hitMarker ? _markerPos : _pos;
         _hitMarker = false;
         var data = _data;
@@ -188,6 +188,9 @@ internal ref struct JpegBitReader
             }
             if (action == 1)
             {
+                // Only a consumed marker clears the out-of-data state; when a marker is left in place the next
+                // interval is empty, and after data that already ran out it stays gray rather than decoding zeros.
+                Insufficient = false;
                 _pos = p + 2;
                 return code - 0xD0 == expected;
             }

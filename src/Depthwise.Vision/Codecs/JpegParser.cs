@@ -90,11 +90,11 @@ internal ref struct JpegParser
                     ReadFrame(sof, at, progressive: code == 0xC2);
                     break;
                 case 0xC3 or 0xC7 or 0xCB or 0xCF:
-                    throw Error($"lossless JPEG (SOF{code - 0xC0}) is not supported", at);
+                    throw Error($"lossless JPEG is not supported (SOF{code - 0xC0})", at);
                 case 0xC5 or 0xC6 or 0xDE or 0xDF:
                     throw Error($"hierarchical JPEG (marker 0x{code:X2}) is not supported", at);
                 case 0xC9 or 0xCA or 0xCD or 0xCE:
-                    throw Error($"arithmetic-coded JPEG (SOF{code - 0xC0}) is not supported", at);
+                    throw Error($"arithmetic-coded JPEG is not supported (SOF{code - 0xC0})", at);
                 case 0xC8 or (>= 0xF0 and <= 0xFD):
                     throw Error($"JPEG extension marker 0x{code:X2} (e.g. JPEG-LS) is not supported", at);
                 case 0xC4:

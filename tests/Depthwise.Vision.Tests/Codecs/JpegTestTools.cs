@@ -99,6 +99,20 @@ internal static class JpegTestTools
         return ReadPnm(File.ReadAllBytes(output));
     }
 
+    /// <summary>
+    /// Like <see cref="Djpeg"/> for damaged files: djpeg exits with 2 after warnings (data ended early, bad restart
+    /// marker...) and still writes the image; returns null when it gave up (exit code 1).
+    /// </summary>
+    public static Image? DjpegDamaged(byte[] jpeg, string outDir)
+    {
+        var input = System.IO.Path.Combine(outDir, "damaged.jpg");
+        var output = System.IO.Path.Combine(outDir, "damaged.pnm");
+        File.WriteAllBytes(input, jpeg);
+        File.Delete(output);
+        var (code, _, _) = Run("djpeg", ["-pnm", "-outfile", output, input], null);
+        return code is 0 or 2 && File.Exists(output) && new FileInfo(output).Length > 0 ? ReadPnm(File.ReadAllBytes(output)) : null;
+    }
+
     /// <summary>Runs a Python snippet with Pillow (PIL imported as Image); throws when it fails.</summary>
     public static void Python(string script)
     {
