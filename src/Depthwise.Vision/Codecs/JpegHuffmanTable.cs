@@ -53,6 +53,8 @@ internal sealed class JpegHuffmanTable
                 t.ValOffset[len] = k - code;
                 for (int i = 0; i < n; i++, k++, code++)
                 {
+                    if (code >= 1 << len)
+                        throw new ImageFormatException($"Huffman table is over-full at code length {len}", file, offset);
                     if (len <= LookaheadBits)
                     {
                         int shift = LookaheadBits - len;

@@ -16,6 +16,11 @@ internal static class JpegIdct
 {
     private const int ConstBits = 13;
     private const int Pass1Bits = 2;
+    private const int Pass1Shift = ConstBits - Pass1Bits;
+    private const int Pass2Shift = ConstBits + Pass1Bits + 3;
+
+    /// <summary>Pass 2 rounding plus the +128 level shift (exact: it is a multiple of the divisor).</summary>
+    private const int Pass2Bias = (1 << (Pass2Shift - 1)) + (128 << Pass2Shift);
     private const int Fix0_298631336 = 2446;
     private const int Fix0_390180644 = 3196;
     private const int Fix0_541196100 = 4433;
@@ -43,14 +48,16 @@ internal static class JpegIdct
         else TransformScalar(coef, quant, dst, stride);
     }
 
-    /// <summary>A block whose only nonzero coefficient is DC: every sample is the same (exactly what the full transform gives).</summary>
+    /// <summary>
+    /// A block whose only nonzero coefficient is DC: every sample is the same. The arithmetic is the full transform's
+    /// for that case step by step (including 32-bit wraparound on absurd inputs), so the result is identical.
+    /// </summary>
     public static void TransformDcOnly(int dc, int q, Span<byte> dst, int stride)
     {
-        // Pass 1 gives dc·q·4 in column 0 of every row; pass 2 then rounds it by 5 bits (PASS1_BITS + 3).
-        int v = ((dc * q << Pass1Bits) + (1 << (Pass1Bits + 2))) >> (Pass1Bits + 3);
-        byte b = Clamp(v + 128);
         if (dst.Length < 7 * stride + 8) throw new ArgumentException("destination too small", nameof(dst));
-        ulong fill = 0x0101010101010101UL * b;
+        int w = ((dc * q << ConstBits) + (1 << (ConstBits - Pass1Bits - 1))) >> (ConstBits - Pass1Bits);
+        int v = ((w << ConstBits) + Pass2Bias) >> Pass2Shift;
+        ulong fill = 0x0101010101010101UL * Clamp(v);
         ref byte d = ref MemoryMarshal.GetReference(dst);
         for (int r = 0; r < 8; r++)
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, r * stride), fill);
@@ -69,18 +76,10 @@ internal static class JpegIdct
         // Pass 1: columns, results scaled up by 2^PASS1_BITS.
         for (int c = 0; c < 8; c++)
         {
-            if (coef[8 + c] == 0 && coef[16 + c] == 0 && coef[24 + c] == 0 && coef[32 + c] == 0 &&
-                coef[40 + c] == 0 && coef[48 + c] == 0 && coef[56 + c] == 0)
-            {
-                // Only the DC term: the column is constant (the full computation gives the same value).
-                int dcval = coef[c] * quant[c] << Pass1Bits;
-                for (int r = 0; r < 8; r++) ws[r * 8 + c] = dcval;
-                continue;
-            }
             Idct1D(
                 coef[c] * quant[c], coef[8 + c] * quant[8 + c], coef[16 + c] * quant[16 + c], coef[24 + c] * quant[24 + c],
                 coef[32 + c] * quant[32 + c], coef[40 + c] * quant[40 + c], coef[48 + c] * quant[48 + c], coef[56 + c] * quant[56 + c],
-                ConstBits - Pass1Bits, ws.Slice(c), 8);
+                Pass1Shift, 1 << (Pass1Shift - 1), ws.Slice(c), 8);
         }
 
         // Pass 2: rows, removing PASS1_BITS and the factor 8 of the 2-D transform.
@@ -88,14 +87,14 @@ internal static class JpegIdct
         for (int r = 0; r < 8; r++)
         {
             var w = ws.Slice(r * 8, 8);
-            Idct1D(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], ConstBits + Pass1Bits + 3, row, 1);
+            Idct1D(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], Pass2Shift, Pass2Bias, row, 1);
             var o = dst.Slice(r * stride, 8);
-            for (int c = 0; c < 8; c++) o[c] = Clamp(row[c] + 128);
+            for (int c = 0; c < 8; c++) o[c] = Clamp(row[c]);
         }
     }
 
-    /// <summary>One 8-point transform of (x0..x7); writes DESCALE(result, shift) to out[0], out[step], ...</summary>
-    private static void Idct1D(int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int shift, Span<int> output, int step)
+    /// <summary>One 8-point transform of (x0..x7); writes (result + bias) &gt;&gt; shift to out[0], out[step], ...</summary>
+    private static void Idct1D(int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int shift, int bias, Span<int> output, int step)
     {
         // Even part.
         int z1 = (x2 + x6) * Fix0_541196100;
@@ -123,7 +122,7 @@ internal static class JpegIdct
         t2 += z2 + z3;
         t3 += z1 + z4;
 
-        int round = 1 << (shift - 1);
+        int round = bias;
         output[0] = (tmp10 + t3 + round) >> shift;
         output[7 * step] = (tmp10 - t3 + round) >> shift;
         output[1 * step] = (tmp11 + t2 + round) >> shift;
@@ -150,13 +149,11 @@ internal static class JpegIdct
         var r5 = Load(ref c, ref q, 40);
         var r6 = Load(ref c, ref q, 48);
         var r7 = Load(ref c, ref q, 56);
-        Idct1DVector(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ConstBits - Pass1Bits, 1 << (ConstBits - Pass1Bits - 1));
+        Idct1DVector(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, Pass1Shift, 1 << (Pass1Shift - 1));
 
         // Lane r = row r, vector j = column j: pass 2 transforms all eight rows at once.
         Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
-        // The rounding term also adds the +128 level shift (exact: it is a multiple of the divisor).
-        const int Pass2Shift = ConstBits + Pass1Bits + 3;
-        Idct1DVector(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, Pass2Shift, (1 << (Pass2Shift - 1)) + (128 << Pass2Shift));
+        Idct1DVector(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, Pass2Shift, Pass2Bias);
         Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
 
         ref byte d = ref MemoryMarshal.GetReference(dst);
