@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Depthwise.Vision.Codecs;
 
@@ -41,7 +43,7 @@ internal ref struct JpegBitReader
     public int DecodeHuffman(JpegHuffmanTable table)
     {
         if (_count < 16) Fill();
-        int e = table.Fast[(int)(_bits >> (64 - JpegHuffmanTable.LookaheadBits))];
+        int e = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Fast), (nint)(_bits >> (64 - JpegHuffmanTable.LookaheadBits)));
         if (e != 0)
         {
             Skip(e >> 8);
@@ -66,6 +68,19 @@ internal ref struct JpegBitReader
         Warnings++;
         Skip(16);
         return 0;
+    }
+
+    /// <summary>
+    /// Decodes one AC coefficient when its code and magnitude bits fit the lookahead (most do): returns the
+    /// <see cref="JpegHuffmanTable.FastAc"/> entry (value &lt;&lt; 16 | run &lt;&lt; 8 | bits) with the bits consumed, or 0 with nothing consumed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int TryDecodeFastAc(JpegHuffmanTable table)
+    {
+        if (_count < 16) Fill();
+        int e = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.FastAc), (nint)(_bits >> (64 - JpegHuffmanTable.LookaheadBits)));
+        if (e != 0) Skip(e & 0xFF);
+        return e;
     }
 
     /// <summary>Reads <paramref name="n"/> (0..16) bits as an unsigned number.</summary>
@@ -115,9 +130,25 @@ internal ref struct JpegBitReader
         _count -= n;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Fill()
     {
         var data = _data;
+        if (!_hitMarker && _pos <= data.Length - 8)
+        {
+            // Eight bytes at once when none of them is 0xFF (no stuffing, no marker): the common case.
+            ulong v = BinaryPrimitives.ReadUInt64BigEndian(data.Slice(_pos, 8));
+            ulong inv = ~v;
+            if (((inv - 0x0101010101010101UL) & ~inv & 0x8080808080808080UL) == 0)
+            {
+                int take = (63 - _count) >> 3;
+                _bits |= v >> _count;
+                _count += take * 8;
+                _pos += take;
+                _bits &= ~(ulong.MaxValue >> _count); // drop the partial byte beyond the bytes taken
+                return;
+            }
+        }
         while (_count <= 56 && !_hitMarker)
         {
             if (_pos >= data.Length)

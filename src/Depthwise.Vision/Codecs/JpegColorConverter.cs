@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Depthwise.Vision.Codecs;
 
 /// <summary>
@@ -31,8 +36,52 @@ internal static class JpegColorConverter
 
     private static byte Clamp(int v) => (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
 
-    /// <summary>YCbCr → RGB for <paramref name="width"/> pixels.</summary>
+    /// <summary>YCbCr → RGB for <paramref name="width"/> pixels (AVX2 when available: the same integer arithmetic, eight pixels at a time).</summary>
     public static void YCbCrToRgb(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgb, int width)
+    {
+        if (y.Length < width || cb.Length < width || cr.Length < width || rgb.Length < 3 * width)
+            throw new ArgumentException("rows shorter than the width");
+        int x = Avx2.IsSupported ? YCbCrToRgbAvx2(y, cb, cr, rgb, width) : 0;
+        YCbCrToRgbScalar(y.Slice(x), cb.Slice(x), cr.Slice(x), rgb.Slice(3 * x), width - x);
+    }
+
+    /// <summary>
+    /// Eight pixels per step: R = Y + ((91881·Cr' + 2^15) &gt;&gt; 16), B = Y + ((116130·Cb' + 2^15) &gt;&gt; 16),
+    /// G = Y + ((−22554·Cb' − 46802·Cr' + 2^15) &gt;&gt; 16) in 32-bit lanes (exactly the table arithmetic), packed with
+    /// saturation (the clamp) and shuffled to R G B order. Each step stores 16 bytes per 4 pixels, the last 4 of them
+    /// junk that the next store overwrites, so it stops 2 pixels early. Returns the pixels done.
+    /// </summary>
+    private static int YCbCrToRgbAvx2(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgb, int width)
+    {
+        ref byte py = ref MemoryMarshal.GetReference(y);
+        ref byte pb = ref MemoryMarshal.GetReference(cb);
+        ref byte pr = ref MemoryMarshal.GetReference(cr);
+        ref byte d = ref MemoryMarshal.GetReference(rgb);
+        var center = Vector256.Create(128);
+        var half = Vector256.Create(Half);
+        var order = Vector256.Create((byte)0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 0x80, 0x80, 0x80, 0x80,
+                                     0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 0x80, 0x80, 0x80, 0x80);
+        int x = 0;
+        for (; x + 10 <= width; x += 8)
+        {
+            var vy = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref py, x))).AsByte());
+            var u = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref pb, x))).AsByte()) - center;
+            var v = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref pr, x))).AsByte()) - center;
+            var r = vy + Vector256.ShiftRightArithmetic(v * 91881 + half, ScaleBits);
+            var b = vy + Vector256.ShiftRightArithmetic(u * 116130 + half, ScaleBits);
+            var g = vy + Vector256.ShiftRightArithmetic(u * -22554 + v * -46802 + half, ScaleBits);
+            var rg = Avx2.PackSignedSaturate(r, g);          // r0..3 g0..3 | r4..7 g4..7
+            var bb = Avx2.PackSignedSaturate(b, b);          // b0..3 b0..3 | b4..7 b4..7
+            var bytes = Avx2.Shuffle(Avx2.PackUnsignedSaturate(rg, bb), order);
+            ref byte o = ref Unsafe.Add(ref d, 3 * x);
+            bytes.GetLower().StoreUnsafe(ref o);
+            bytes.GetUpper().StoreUnsafe(ref Unsafe.Add(ref o, 12));
+        }
+        return x;
+    }
+
+    /// <summary>The scalar reference: the per-value tables of jdcolor.</summary>
+    internal static void YCbCrToRgbScalar(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgb, int width)
     {
         y = y.Slice(0, width);
         cb = cb.Slice(0, width);

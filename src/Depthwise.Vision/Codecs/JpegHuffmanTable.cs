@@ -13,6 +13,12 @@ internal sealed class JpegHuffmanTable
     /// <summary>Indexed by the next <see cref="LookaheadBits"/> bits: (code length &lt;&lt; 8) | symbol, or 0 for a longer code.</summary>
     public readonly ushort[] Fast = new ushort[1 << LookaheadBits];
 
+    /// <summary>
+    /// AC tables: indexed like <see cref="Fast"/>, for a code whose symbol (run r, size s) and s magnitude bits all fit
+    /// in the lookahead: (value &lt;&lt; 16) | (r &lt;&lt; 8) | (code length + s); 0 otherwise.
+    /// </summary>
+    public readonly int[] FastAc = new int[1 << LookaheadBits];
+
     /// <summary>Largest code of each length 1..16 (−1 when none); entry 17 is a sentinel that ends every walk.</summary>
     public readonly int[] MaxCode = new int[18];
 
@@ -75,7 +81,22 @@ internal sealed class JpegHuffmanTable
             code <<= 1;
         }
         t.MaxCode[17] = int.MaxValue;
+        if (!isDc) t.BuildFastAc();
         return t;
+    }
+
+    private void BuildFastAc()
+    {
+        for (int i = 0; i < Fast.Length; i++)
+        {
+            int e = Fast[i];
+            if (e == 0) continue;
+            int len = e >> 8, rs = e & 0xFF, run = rs >> 4, size = rs & 15;
+            if (size == 0 || len + size > LookaheadBits) continue;
+            int bits = (i >> (LookaheadBits - len - size)) & ((1 << size) - 1);
+            int value = bits < 1 << (size - 1) ? bits - (1 << size) + 1 : bits;
+            FastAc[i] = (value << 16) | (run << 8) | (len + size);
+        }
     }
 
     /// <summary>The default tables of T.81 annex K.3, which libjpeg-turbo loads for Motion-JPEG frames that omit DHT.</summary>

@@ -86,6 +86,18 @@ internal static class JpegScanDecoder
         bool any = false;
         for (int k = 1; k < 64; k++)
         {
+            int fast = br.TryDecodeFastAc(ac);
+            if (fast != 0)
+            {
+                k += (fast >> 8) & 0xFF;
+                if (!any)
+                {
+                    block.Clear();
+                    any = true;
+                }
+                block[natural[k]] = (short)(fast >> 16);
+                continue;
+            }
             int rs = br.DecodeHuffman(ac);
             int r = rs >> 4;
             s = rs & 15;

@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Depthwise.Vision.Codecs;
 
 /// <summary>
@@ -14,7 +19,7 @@ internal sealed class JpegUpsampler
     private readonly JpegComponent _c;
     private readonly Method _method;
     private readonly int _hExpand, _vExpand, _outWidth;
-    private readonly int[] _colSum;
+    private readonly short[] _colSum;
 
     /// <summary>Chooses the method for <paramref name="c"/> in <paramref name="frame"/>.</summary>
     /// <exception cref="ImageFormatException">The sampling ratio is not an integer (libjpeg refuses these too).</exception>
@@ -35,7 +40,7 @@ internal sealed class JpegUpsampler
             (2, 2) when c.Width > 2 => Method.H2V2Fancy,
             _ => Method.Replicate,
         };
-        _colSum = _method == Method.H2V2Fancy ? new int[c.Width] : [];
+        _colSum = _method == Method.H2V2Fancy ? new short[c.Width] : [];
     }
 
     /// <summary>Scratch bytes <see cref="Row"/> may need: the output width rounded up to whole expansions.</summary>
@@ -62,11 +67,7 @@ internal sealed class JpegUpsampler
                 int inRow = y >> 1;
                 bool upper = (y & 1) == 0;
                 int farRow = upper ? Math.Max(inRow - 1, 0) : Math.Min(inRow + 1, c.Height - 1);
-                var near = plane.AsSpan(inRow * stride, w);
-                var far = plane.AsSpan(farRow * stride, w);
-                int bias = upper ? 1 : 2;
-                for (int x = 0; x < w; x++)
-                    scratch[x] = (byte)((near[x] * 3 + far[x] + bias) >> 2);
+                VerticalBlend(plane.AsSpan(inRow * stride, w), plane.AsSpan(farRow * stride, w), upper ? 1 : 2, scratch);
                 return scratch;
             }
 
@@ -74,11 +75,8 @@ internal sealed class JpegUpsampler
             {
                 int inRow = y >> 1;
                 int farRow = (y & 1) == 0 ? Math.Max(inRow - 1, 0) : Math.Min(inRow + 1, c.Height - 1);
-                var near = plane.AsSpan(inRow * stride, w);
-                var far = plane.AsSpan(farRow * stride, w);
                 var sum = _colSum.AsSpan(0, w);
-                for (int x = 0; x < sum.Length; x++)
-                    sum[x] = near[x] * 3 + far[x];
+                ColumnSums(plane.AsSpan(inRow * stride, w), plane.AsSpan(farRow * stride, w), sum);
                 H2V2Horizontal(sum, scratch);
                 return scratch;
             }
@@ -95,13 +93,22 @@ internal sealed class JpegUpsampler
         }
     }
 
-    /// <summary>2:1 horizontal triangle filter: outputs at 1/4 and 3/4 between input centers, bias 1 then 2.</summary>
-    private static void H2V1(ReadOnlySpan<byte> src, Span<byte> dst)
+    /// <summary>2:1 horizontal triangle filter: outputs at 1/4 and 3/4 between input centers, bias 1 then 2 (2·len outputs).</summary>
+    public static void H2V1(ReadOnlySpan<byte> src, Span<byte> dst)
+    {
+        int w = src.Length;
+        if (w < 2 || dst.Length < 2 * w) throw new ArgumentException("H2V1 needs at least 2 samples and room for twice as many");
+        int x = Avx2.IsSupported ? H2V1Avx2(src, dst) : 1;
+        H2V1Scalar(src, dst, x);
+    }
+
+    /// <summary>The scalar reference for outputs from input column <paramref name="from"/> (≥ 1) on, plus both edges.</summary>
+    internal static void H2V1Scalar(ReadOnlySpan<byte> src, Span<byte> dst, int from = 1)
     {
         int w = src.Length;
         dst[0] = src[0];
         dst[1] = (byte)((src[0] * 3 + src[1] + 2) >> 2);
-        for (int x = 1; x < w - 1; x++)
+        for (int x = from; x < w - 1; x++)
         {
             int v = src[x] * 3;
             dst[2 * x] = (byte)((v + src[x - 1] + 1) >> 2);
@@ -111,13 +118,108 @@ internal sealed class JpegUpsampler
         dst[2 * w - 1] = src[w - 1];
     }
 
-    /// <summary>The horizontal half of the 2×2 triangle filter on column sums (3·near + far): bias 8 then 7, /16.</summary>
-    private static void H2V2Horizontal(ReadOnlySpan<int> sum, Span<byte> dst)
+    /// <summary>Sixteen inputs per step from column 1; returns the first column left for the scalar loop.</summary>
+    private static int H2V1Avx2(ReadOnlySpan<byte> src, Span<byte> dst)
+    {
+        int w = src.Length, x = 1;
+        ref byte s = ref MemoryMarshal.GetReference(src);
+        ref byte d = ref MemoryMarshal.GetReference(dst);
+        var one = Vector256.Create((short)1);
+        var two = Vector256.Create((short)2);
+        for (; x + 17 <= w; x += 16)
+        {
+            var c = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref s, (nuint)x));
+            var l = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref s, (nuint)(x - 1)));
+            var r = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref s, (nuint)(x + 1)));
+            var c3 = c + c + c;
+            var even = Vector256.ShiftRightLogical(c3 + l + one, 2);
+            var odd = Vector256.ShiftRightLogical(c3 + r + two, 2);
+            Interleave(even, odd).StoreUnsafe(ref d, (nuint)(2 * x));
+        }
+        return x;
+    }
+
+    /// <summary>(3·near + far + bias) / 4 per sample: the 1:2 vertical triangle filter (bias 1 above, 2 below).</summary>
+    public static void VerticalBlend(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, int bias, Span<byte> dst)
+    {
+        int w = near.Length;
+        if (far.Length < w || dst.Length < w) throw new ArgumentException("rows of different lengths");
+        int x = 0;
+        if (Avx2.IsSupported)
+        {
+            ref byte n = ref MemoryMarshal.GetReference(near);
+            ref byte f = ref MemoryMarshal.GetReference(far);
+            ref byte d = ref MemoryMarshal.GetReference(dst);
+            var b = Vector256.Create((short)bias);
+            for (; x + 16 <= w; x += 16)
+            {
+                var c = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref n, (nuint)x));
+                var o = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref f, (nuint)x));
+                var v = Vector256.ShiftRightLogical(c + c + c + o + b, 2);
+                // Packing works per 128-bit lane: v0..7 v0..7 | v8..15 v8..15; keep quadwords 0 and 2.
+                var packed = Avx2.PackUnsignedSaturate(v, v).AsUInt64();
+                Avx2.Permute4x64(packed, 0b_10_00_10_00).AsByte().GetLower().StoreUnsafe(ref d, (nuint)x);
+            }
+        }
+        for (; x < w; x++)
+            dst[x] = (byte)((near[x] * 3 + far[x] + bias) >> 2);
+    }
+
+    /// <summary>3·near + far per column: the vertical half of the 2×2 triangle filter.</summary>
+    public static void ColumnSums(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<short> sum)
+    {
+        int w = sum.Length;
+        if (near.Length < w || far.Length < w) throw new ArgumentException("rows shorter than the sums");
+        int x = 0;
+        if (Avx2.IsSupported)
+        {
+            ref byte n = ref MemoryMarshal.GetReference(near);
+            ref byte f = ref MemoryMarshal.GetReference(far);
+            ref short d = ref MemoryMarshal.GetReference(sum);
+            for (; x + 16 <= w; x += 16)
+            {
+                var c = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref n, (nuint)x));
+                var o = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref f, (nuint)x));
+                (c + c + c + o).StoreUnsafe(ref d, (nuint)x);
+            }
+        }
+        for (; x < w; x++)
+            sum[x] = (short)(near[x] * 3 + far[x]);
+    }
+
+    /// <summary>The horizontal half of the 2×2 triangle filter on column sums (3·near + far): bias 8 then 7, /16 (2·len outputs).</summary>
+    public static void H2V2Horizontal(ReadOnlySpan<short> sum, Span<byte> dst)
+    {
+        int w = sum.Length;
+        if (w < 2 || dst.Length < 2 * w) throw new ArgumentException("H2V2 needs at least 2 sums and room for twice as many");
+        int x = 1;
+        if (Avx2.IsSupported)
+        {
+            ref short s = ref MemoryMarshal.GetReference(sum);
+            ref byte d = ref MemoryMarshal.GetReference(dst);
+            var eight = Vector256.Create((short)8);
+            var seven = Vector256.Create((short)7);
+            for (; x + 17 <= w; x += 16)
+            {
+                var c = Vector256.LoadUnsafe(ref s, (nuint)x);
+                var l = Vector256.LoadUnsafe(ref s, (nuint)(x - 1));
+                var r = Vector256.LoadUnsafe(ref s, (nuint)(x + 1));
+                var c3 = c + c + c;
+                var even = Vector256.ShiftRightLogical(c3 + l + eight, 4);
+                var odd = Vector256.ShiftRightLogical(c3 + r + seven, 4);
+                Interleave(even, odd).StoreUnsafe(ref d, (nuint)(2 * x));
+            }
+        }
+        H2V2HorizontalScalar(sum, dst, x);
+    }
+
+    /// <summary>The scalar reference for outputs from sum <paramref name="from"/> (≥ 1) on, plus both edges.</summary>
+    internal static void H2V2HorizontalScalar(ReadOnlySpan<short> sum, Span<byte> dst, int from = 1)
     {
         int w = sum.Length;
         dst[0] = (byte)((sum[0] * 4 + 8) >> 4);
         dst[1] = (byte)((sum[0] * 3 + sum[1] + 7) >> 4);
-        for (int x = 1; x < w - 1; x++)
+        for (int x = from; x < w - 1; x++)
         {
             int v = sum[x] * 3;
             dst[2 * x] = (byte)((v + sum[x - 1] + 8) >> 4);
@@ -126,4 +228,9 @@ internal sealed class JpegUpsampler
         dst[2 * w - 2] = (byte)((sum[w - 1] * 3 + sum[w - 2] + 8) >> 4);
         dst[2 * w - 1] = (byte)((sum[w - 1] * 4 + 7) >> 4);
     }
+
+    /// <summary>Bytes e0 o0 e1 o1 ... e15 o15 from two vectors of sixteen 0..255 values (unpack keeps 128-bit lanes, pack restores order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Interleave(Vector256<short> even, Vector256<short> odd) =>
+        Avx2.PackUnsignedSaturate(Avx2.UnpackLow(even, odd), Avx2.UnpackHigh(even, odd));
 }
