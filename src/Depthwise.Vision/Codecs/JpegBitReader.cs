@@ -52,6 +52,7 @@ internal ref struct JpegBitReader
         return DecodeSlow(table);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DecodeSlow(JpegHuffmanTable table)
     {
         uint top = (uint)(_bits >> 48);
@@ -130,7 +131,7 @@ internal ref struct JpegBitReader
         _count -= n;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private void Fill()
     {
         var data = _data;

@@ -37,6 +37,7 @@ internal static class JpegColorConverter
     private static byte Clamp(int v) => (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
 
     /// <summary>YCbCr → RGB for <paramref name="width"/> pixels (AVX2 when available: the same integer arithmetic, eight pixels at a time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void YCbCrToRgb(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgb, int width)
     {
         if (y.Length < width || cb.Length < width || cr.Length < width || rgb.Length < 3 * width)
@@ -101,6 +102,7 @@ internal static class JpegColorConverter
     }
 
     /// <summary>Three planes stored as RGB (Adobe transform 0): interleave only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Interleave(ReadOnlySpan<byte> r, ReadOnlySpan<byte> g, ReadOnlySpan<byte> b, Span<byte> rgb, int width)
     {
         r = r.Slice(0, width);
@@ -116,6 +118,7 @@ internal static class JpegColorConverter
     }
 
     /// <summary>CMYK → RGB as libjpeg-turbo's djpeg writes CMYK to PPM: each of C, M, Y times K / 255, rounded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CmykToRgb(ReadOnlySpan<byte> c, ReadOnlySpan<byte> m, ReadOnlySpan<byte> yel, ReadOnlySpan<byte> k, Span<byte> rgb, int width)
     {
         c = c.Slice(0, width);
@@ -133,6 +136,7 @@ internal static class JpegColorConverter
     }
 
     /// <summary>YCCK → CMYK (C = 255 − R of the YCbCr conversion, likewise M, Y; K as is) → RGB as <see cref="CmykToRgb"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void YcckToRgb(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, ReadOnlySpan<byte> k, Span<byte> rgb, int width)
     {
         y = y.Slice(0, width);

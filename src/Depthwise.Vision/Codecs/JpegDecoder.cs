@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Depthwise.Vision.Codecs;
 
 /// <summary>
@@ -71,11 +73,15 @@ public static class JpegDecoder
     }
 
     /// <summary>Upsamples each component to full size and color-converts, row by row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Image Convert(JpegFrame frame, ColorSpace space, long maxPixels)
     {
         int w = frame.Width, h = frame.Height;
         var comps = frame.Components;
-        var image = new Image(w, h, space == ColorSpace.Gray ? PixelFormat.Gray8 : PixelFormat.Rgb24, maxPixels);
+        var format = space == ColorSpace.Gray ? PixelFormat.Gray8 : PixelFormat.Rgb24;
+        Image.CheckSize(w, h, format, maxPixels);
+        // Every byte is written below, so the buffer need not be zeroed first.
+        var image = new Image(w, h, format, GC.AllocateUninitializedArray<byte>(w * h * (int)format));
         var upsamplers = new JpegUpsampler[comps.Length];
         var scratch = new byte[comps.Length][];
         for (int i = 0; i < comps.Length; i++)

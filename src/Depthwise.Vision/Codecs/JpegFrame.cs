@@ -71,7 +71,9 @@ internal sealed class JpegFrame
         foreach (var c in Components)
         {
             long samples = (long)c.BlocksWide * c.BlocksHigh * 64;
-            c.Plane = new byte[samples];
+            // Not zeroed: every sample that is ever read is written first (decoded blocks, or the gray fill of
+            // components no scan reached); only the coefficients must start at zero.
+            c.Plane = GC.AllocateUninitializedArray<byte>((int)samples);
             if (Progressive) c.Coefficients = new short[samples];
         }
     }

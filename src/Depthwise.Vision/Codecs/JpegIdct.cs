@@ -52,6 +52,7 @@ internal static class JpegIdct
     /// A block whose only nonzero coefficient is DC: every sample is the same. The arithmetic is the full transform's
     /// for that case step by step (including 32-bit wraparound on absurd inputs), so the result is identical.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransformDcOnly(int dc, int q, Span<byte> dst, int stride)
     {
         if (dst.Length < 7 * stride + 8) throw new ArgumentException("destination too small", nameof(dst));
@@ -67,6 +68,7 @@ internal static class JpegIdct
     private static byte Clamp(int v) => (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
 
     /// <summary>The scalar reference (also the path without AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransformScalar(ReadOnlySpan<short> coef, ReadOnlySpan<int> quant, Span<byte> dst, int stride)
     {
         if (coef.Length < 64 || quant.Length < 64 || dst.Length < 7 * stride + 8)
@@ -133,6 +135,7 @@ internal static class JpegIdct
         output[4 * step] = (tmp13 - t0 + round) >> shift;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformAvx2(ReadOnlySpan<short> coef, ReadOnlySpan<int> quant, Span<byte> dst, int stride)
     {
         if (coef.Length < 64 || quant.Length < 64 || dst.Length < 7 * stride + 8)

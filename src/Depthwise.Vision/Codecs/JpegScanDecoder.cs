@@ -25,6 +25,7 @@ internal static class JpegScanDecoder
     public readonly record struct Result(int Position, bool RanOutOfData, int Warnings);
 
     /// <summary>A sequential (baseline or extended) scan: decode, dequantize, IDCT into the planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Result DecodeSequential(ReadOnlySpan<byte> data, int position, JpegFrame frame, JpegComponent[] scan, int restartInterval)
     {
         var br = new JpegBitReader(data, position);
@@ -127,6 +128,7 @@ internal static class JpegScanDecoder
     }
 
     /// <summary>One progressive scan: DC or AC band, first pass or refinement, into the coefficient arrays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Result DecodeProgressive(
         ReadOnlySpan<byte> data, int position, JpegFrame frame, JpegComponent[] scan, int restartInterval,
         int ss, int se, int ah, int al)
@@ -185,6 +187,7 @@ internal static class JpegScanDecoder
         return new Result(br.Position, ranOut | br.Insufficient, warnings + br.Warnings);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeDc(ref JpegBitReader br, JpegComponent c, int bx, int by, int ah, int al)
     {
         ref short dc = ref c.Coefficients![(by * c.BlocksWide + bx) * 64];
@@ -201,6 +204,7 @@ internal static class JpegScanDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeAcFirst(ref JpegBitReader br, JpegHuffmanTable table, Span<short> coef, int ss, int se, int al, ref int eobRun)
     {
         if (eobRun > 0)
@@ -211,6 +215,13 @@ internal static class JpegScanDecoder
         var natural = NaturalOrder;
         for (int k = ss; k <= se; k++)
         {
+            int fast = br.TryDecodeFastAc(table);
+            if (fast != 0)
+            {
+                k += (fast >> 8) & 0xFF;
+                coef[natural[k]] = (short)((fast >> 16) << al);
+                continue;
+            }
             int rs = br.DecodeHuffman(table);
             int r = rs >> 4;
             int s = rs & 15;
@@ -231,6 +242,7 @@ internal static class JpegScanDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeAcRefine(ref JpegBitReader br, JpegHuffmanTable table, Span<short> coef, int ss, int se, int al, ref int eobRun)
     {
         int p1 = 1 << al, m1 = -1 << al;
@@ -302,6 +314,7 @@ internal static class JpegScanDecoder
     }
 
     /// <summary>After the last progressive scan: dequantize and inverse-transform every used block into the plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransformCoefficients(JpegComponent c)
     {
         var coefs = c.Coefficients!;

@@ -47,6 +47,7 @@ internal sealed class JpegUpsampler
     public int ScratchLength => _c.Width * _hExpand + 8;
 
     /// <summary>Full-resolution samples of output row <paramref name="y"/> (at least the image width of them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Row(int y, Span<byte> scratch)
     {
         var c = _c;
@@ -94,6 +95,7 @@ internal sealed class JpegUpsampler
     }
 
     /// <summary>2:1 horizontal triangle filter: outputs at 1/4 and 3/4 between input centers, bias 1 then 2 (2·len outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void H2V1(ReadOnlySpan<byte> src, Span<byte> dst)
     {
         int w = src.Length;
@@ -140,6 +142,7 @@ internal sealed class JpegUpsampler
     }
 
     /// <summary>(3·near + far + bias) / 4 per sample: the 1:2 vertical triangle filter (bias 1 above, 2 below).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void VerticalBlend(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, int bias, Span<byte> dst)
     {
         int w = near.Length;
@@ -166,6 +169,7 @@ internal sealed class JpegUpsampler
     }
 
     /// <summary>3·near + far per column: the vertical half of the 2×2 triangle filter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<short> sum)
     {
         int w = sum.Length;
@@ -188,6 +192,7 @@ internal sealed class JpegUpsampler
     }
 
     /// <summary>The horizontal half of the 2×2 triangle filter on column sums (3·near + far): bias 8 then 7, /16 (2·len outputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void H2V2Horizontal(ReadOnlySpan<short> sum, Span<byte> dst)
     {
         int w = sum.Length;
