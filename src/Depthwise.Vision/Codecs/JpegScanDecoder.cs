@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Depthwise.Vision.Codecs;
 
@@ -83,7 +84,10 @@ internal static class JpegScanDecoder
         c.DcPredictor = dc;
 
         var ac = c.AcTable!;
-        var natural = NaturalOrder;
+        // k never exceeds 63 + 15 and the order table has 82 entries, so the unchecked indexing stays in bounds.
+        ref byte natural = ref MemoryMarshal.GetReference(NaturalOrder);
+        ref short coef = ref MemoryMarshal.GetReference(block);
+        block.Clear();
         bool any = false;
         for (int k = 1; k < 64; k++)
         {
@@ -91,12 +95,8 @@ internal static class JpegScanDecoder
             if (fast != 0)
             {
                 k += (fast >> 8) & 0xFF;
-                if (!any)
-                {
-                    block.Clear();
-                    any = true;
-                }
-                block[natural[k]] = (short)(fast >> 16);
+                Unsafe.Add(ref coef, Unsafe.Add(ref natural, k)) = (short)(fast >> 16);
+                any = true;
                 continue;
             }
             int rs = br.DecodeHuffman(ac);
@@ -105,12 +105,8 @@ internal static class JpegScanDecoder
             if (s != 0)
             {
                 k += r;
-                if (!any)
-                {
-                    block.Clear();
-                    any = true;
-                }
-                block[natural[k]] = (short)br.ReceiveExtend(s);
+                Unsafe.Add(ref coef, Unsafe.Add(ref natural, k)) = (short)br.ReceiveExtend(s);
+                any = true;
             }
             else
             {
@@ -205,21 +201,23 @@ internal static class JpegScanDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeAcFirst(ref JpegBitReader br, JpegHuffmanTable table, Span<short> coef, int ss, int se, int al, ref int eobRun)
+    private static void DecodeAcFirst(ref JpegBitReader br, JpegHuffmanTable table, Span<short> coefs, int ss, int se, int al, ref int eobRun)
     {
         if (eobRun > 0)
         {
             eobRun--;
             return;
         }
-        var natural = NaturalOrder;
+        // k stays below 63 + 16 and the order table has 82 entries; coefs is one 64-entry block.
+        ref byte natural = ref MemoryMarshal.GetReference(NaturalOrder);
+        ref short coef = ref MemoryMarshal.GetReference(coefs.Slice(0, 64));
         for (int k = ss; k <= se; k++)
         {
             int fast = br.TryDecodeFastAc(table);
             if (fast != 0)
             {
                 k += (fast >> 8) & 0xFF;
-                coef[natural[k]] = (short)((fast >> 16) << al);
+                Unsafe.Add(ref coef, Unsafe.Add(ref natural, k)) = (short)((fast >> 16) << al);
                 continue;
             }
             int rs = br.DecodeHuffman(table);
@@ -228,7 +226,7 @@ internal static class JpegScanDecoder
             if (s != 0)
             {
                 k += r;
-                coef[natural[k]] = (short)(br.ReceiveExtend(s) << al);
+                Unsafe.Add(ref coef, Unsafe.Add(ref natural, k)) = (short)(br.ReceiveExtend(s) << al);
             }
             else if (r == 15)
             {
@@ -243,10 +241,11 @@ internal static class JpegScanDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DecodeAcRefine(ref JpegBitReader br, JpegHuffmanTable table, Span<short> coef, int ss, int se, int al, ref int eobRun)
+    private static void DecodeAcRefine(ref JpegBitReader br, JpegHuffmanTable table, Span<short> coefs, int ss, int se, int al, ref int eobRun)
     {
         int p1 = 1 << al, m1 = -1 << al;
-        var natural = NaturalOrder;
+        ref byte natural = ref MemoryMarshal.GetReference(NaturalOrder);
+        ref short coef = ref MemoryMarshal.GetReference(coefs.Slice(0, 64));
         int k = ss;
         if (eobRun == 0)
         {
@@ -269,7 +268,7 @@ internal static class JpegScanDecoder
                 // Skip r zero-history coefficients (refining the nonzero ones on the way), then place the new one.
                 do
                 {
-                    ref short z = ref coef[natural[k]];
+                    ref short z = ref Unsafe.Add(ref coef, Unsafe.Add(ref natural, k));
                     if (z != 0)
                     {
                         if (br.GetBit() != 0 && (z & p1) == 0)
@@ -282,7 +281,7 @@ internal static class JpegScanDecoder
                     k++;
                 }
                 while (k <= se);
-                if (s != 0) coef[natural[k]] = (short)s;
+                if (s != 0) Unsafe.Add(ref coef, Unsafe.Add(ref natural, k)) = (short)s;
             }
         }
         if (eobRun > 0)
@@ -290,7 +289,7 @@ internal static class JpegScanDecoder
             // In an end-of-band run only the coefficients already nonzero get a correction bit.
             for (; k <= se; k++)
             {
-                ref short z = ref coef[natural[k]];
+                ref short z = ref Unsafe.Add(ref coef, Unsafe.Add(ref natural, k));
                 if (z != 0 && br.GetBit() != 0 && (z & p1) == 0)
                     z = (short)(z >= 0 ? z + p1 : z + m1);
             }
