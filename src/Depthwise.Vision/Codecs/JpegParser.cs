@@ -24,6 +24,7 @@ internal ref struct JpegParser
     private int _pos;
     private int _restartInterval;
     private bool _exifSeen;
+    private bool _headerOnly;
     private bool[] _componentDecoded = [];
 
     /// <summary>Prepares to parse <paramref name="data"/>.</summary>
@@ -65,6 +66,7 @@ internal ref struct JpegParser
     /// </summary>
     public void Run(bool headerOnly)
     {
+        _headerOnly = headerOnly;
         var d = _data;
         if (d.Length < 2 || d[0] != 0xFF || d[1] != 0xD8)
             throw Error("not a JPEG file (no SOI marker 0xFFD8 at the start)", 0);
@@ -220,10 +222,11 @@ internal ref struct JpegParser
         {
             if (frame.HMax % c.H != 0 || frame.VMax % c.V != 0)
                 throw Error($"component {c.Id} has sampling {c.H}x{c.V} against a maximum of {frame.HMax}x{frame.VMax}: fractional upsampling is not supported", at);
-            if ((long)c.BlocksWide * c.BlocksHigh * 64 > Array.MaxLength)
+            if (!_headerOnly && (long)c.BlocksWide * c.BlocksHigh * 64 > Array.MaxLength)
                 throw Error($"a {width}x{height} image is too large to decode", at + 5);
         }
-        Image.CheckSize(width, height, count == 1 ? PixelFormat.Gray8 : PixelFormat.Rgb24, _maxPixels);
+        // Identify only reports the size; decoding must also fit the output in one array.
+        if (!_headerOnly) Image.CheckSize(width, height, count == 1 ? PixelFormat.Gray8 : PixelFormat.Rgb24, _maxPixels);
         Frame = frame;
         _componentDecoded = new bool[count];
     }

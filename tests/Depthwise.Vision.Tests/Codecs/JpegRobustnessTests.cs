@@ -123,6 +123,9 @@ public class JpegRobustnessTests(ITestOutputHelper output)
         int sof = FindSof(d);
         d[sof + 5] = d[sof + 6] = d[sof + 7] = d[sof + 8] = 0xFF;
         Fails(d, "above the limit");
+        // Identify reads such a header without judging it (unless given a limit).
+        Assert.Equal((65535, 65535), (JpegDecoder.Identify(d).Width, JpegDecoder.Identify(d).Height));
+        Assert.Throws<ImageFormatException>(() => JpegDecoder.Identify(d, maxPixels: 1_000_000));
         // A permissive limit: the header passes, the storage is allocated once and the missing data decodes as gray.
         var wide = JpegSamples.Baseline420Restarts;
         wide[sof + 7] = 0x08; // width 2048 + 24
