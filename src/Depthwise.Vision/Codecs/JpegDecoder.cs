@@ -68,7 +68,8 @@ public static class JpegDecoder
                 if (c[0].Id == 'R' && c[1].Id == 'G' && c[2].Id == 'B') return ColorSpace.Rgb;
                 return ColorSpace.YCbCr;
             default:
-                return adobe == 2 || (adobe >= 0 && adobe != 0) ? ColorSpace.Ycck : ColorSpace.Cmyk;
+                // Adobe transform 2 is YCCK, and libjpeg assumes YCCK for any other nonzero value; 0 or no segment: CMYK.
+                return adobe > 0 ? ColorSpace.Ycck : ColorSpace.Cmyk;
         }
     }
 

@@ -130,7 +130,7 @@ internal ref struct JpegParser
                     break; // parameterless (TEM, stray RSTn): libjpeg ignores them
                 case 0xE0:
                     if (!TrySegment(at, out var app0)) return;
-                    if (app0.StartsWith("JFIF\0"u8)) SawJfif = true;
+                    if (app0.Length >= 14 && app0.StartsWith("JFIF\0"u8)) SawJfif = true; // libjpeg needs the full 14 bytes
                     break;
                 case 0xE1:
                     if (!TrySegment(at, out var app1)) return;
