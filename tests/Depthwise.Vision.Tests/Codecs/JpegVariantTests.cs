@@ -94,6 +94,8 @@ public class JpegVariantTests(ITestOutputHelper output)
     [InlineData("-grayscale")]
     [InlineData("-grayscale -progressive")]
     [InlineData("-grayscale -restart 1B")]
+    [InlineData("-grayscale -sample 2x2")]
+    [InlineData("-grayscale -progressive -sample 2x1")]
     [InlineData("-rgb")]
     [InlineData("-rgb -progressive")]
     [InlineData("-rgb -sample 2x2,1x1,1x1")]
