@@ -8,8 +8,8 @@ namespace Depthwise.Passes;
 /// Switches a convolution network to the channels-last (NHWC) layout its kernels want, then removes the transposes
 /// that needs. Graph inputs and outputs keep their ONNX (NCHW) layout: a transpose at the graph boundary stays.
 /// <list type="number">
-/// <item>Every 4-D channels-first Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and
-/// BatchNormalization takes its NHWC form between Transpose(0,2,3,1) on its data inputs and Transpose(0,3,1,2) on its
+/// <item>Every 4-D channels-first Conv, QLinearConv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and
+/// BatchNormalization (every <see cref="IChannelLayoutOp"/>) takes its NHWC form between Transpose(0,2,3,1) on its data inputs and Transpose(0,3,1,2) on its
 /// output — correct at once, and no faster yet.</item>
 /// <item>Transposes are then pushed towards the outputs until they meet their inverse: two transposes in a row
 /// compose (and vanish when inverse); a transpose moves past layout-agnostic unary elementwise ops; past binary and
@@ -20,7 +20,7 @@ namespace Depthwise.Passes;
 /// <item>A transpose left that only moves dims of size 1 becomes a Reshape (no data movement), and a Reshape that only
 /// feeds a Flatten(axis = 1) and keeps dim 0 is skipped.</item>
 /// </list>
-/// Only graphs with a convolution whose weights are constant and 4-D are converted: without one there is no kernel
+/// Only graphs with a convolution (float or quantized) whose weights are constant and 4-D are converted: without one there is no kernel
 /// to gain anything, so single-operator graphs and non-vision graphs are left alone.
 /// </summary>
 public sealed class LayoutToChannelsLast : IGraphPass
@@ -41,7 +41,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
     public bool Run(Graph.Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        if (ConvolutionNetworksOnly && !graph.Nodes.Any(n => n.Op is ConvOp && n.Input(1)?.Constant is { Shape.Rank: 4 })) return false;
+        if (ConvolutionNetworksOnly && !graph.Nodes.Any(n => n.Op is ConvOp or QLinearConvOp && n.Input(1)?.Constant is { Shape.Rank: 4 })) return false;
         bool changed = Convert(graph);
         changed |= OptimizeTransposes(graph);
         changed |= TransposesToReshapes(graph);
