@@ -89,5 +89,6 @@ internal static partial class OnnxOpTable
         if (!op.Activation.IsNone || op.TransB || (e.Inputs.Count > 2 && e.Inputs[2].Length > 0))
             throw new UnsupportedOperatorException(e.Name, "QLinearMatMul", "", 18, "a QLinearGemm with TransB, a bias or an activation has no ONNX QLinearMatMul form");
         ToOnnxOrder(e, "QLinearMatMul", [0, 3, 4, 1, 5, 6, 7, 8], hasTrailingBias: false);
+        e.OpType = "QLinearMatMul";
     }
 }
