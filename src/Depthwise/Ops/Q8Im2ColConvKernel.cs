@@ -85,19 +85,36 @@ internal sealed unsafe class Q8Im2ColConvKernel : Kernel
                 for (int ky = 0; ky < _kh; ky++)
                 {
                     int iy = oy * _sh - _padT + ky * _dh;
+                    int ix0 = ox * _sw - _padL;
+                    if ((uint)iy < (uint)_h && _dw == 1 && ix0 >= 0 && ix0 + _kw <= _w)
+                    {
+                        // The kernel row's taps are adjacent pixels: one contiguous run of KW·Cin bytes in NHWC.
+                        Widen(px + (((nint)n * _h + iy) * _w + ix0) * _cin, _kw * _cin, dst);
+                        dst += _kw * _cin;
+                        continue;
+                    }
                     for (int kx = 0; kx < _kw; kx++, dst += _cin)
                     {
-                        int ix = ox * _sw - _padL + kx * _dw;
+                        int ix = ix0 + kx * _dw;
                         if ((uint)iy < (uint)_h && (uint)ix < (uint)_w)
-                            Q8Widening.Row(px + (((nint)n * _h + iy) * _w + ix) * _cin, _cin, _xSigned, _xZeroPoint, dst, _cin);
+                            Widen(px + (((nint)n * _h + iy) * _w + ix) * _cin, _cin, dst);
                         else
-                            new Span<short>(dst, _cin).Clear();
+                            for (int j = 0; j < _cin; j++) dst[j] = 0;
                     }
                 }
                 for (int j = _kh * _kw * _cin; j < _kPadded; j++) pa[i * _kPadded + j] = 0;
             }
         }
         _variant.Run(_weights, _requant, rows, a, _kPadded, y.Slice(row0 * _cout, rows * _cout), _cout, _variant.FullRange(rows, _weights));
+    }
+
+    /// <summary>dst[j] = src[j] − zx for j &lt; count: vectorized for runs of 8 or more, a plain loop for the few channels of a stem.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Widen(byte* src, int count, short* dst)
+    {
+        if (count >= 8) Q8Widening.Row(src, count, _xSigned, _xZeroPoint, dst, count);
+        else if (_xSigned) for (int j = 0; j < count; j++) dst[j] = (short)((sbyte)src[j] - _xZeroPoint);
+        else for (int j = 0; j < count; j++) dst[j] = (short)(src[j] - _xZeroPoint);
     }
 
     private struct Work : IParallelWork

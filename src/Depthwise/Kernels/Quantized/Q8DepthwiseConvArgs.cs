@@ -10,6 +10,7 @@ internal unsafe struct Q8DepthwiseConvArgs
     public int* W;
     public int RowStride;
     public int InputZeroPoint;
+    public byte* ZeroPointRow;
     public DepthwiseConvShape Shape;
     public Q8RequantArgs Q;
     public DepthwiseConvRange Range;

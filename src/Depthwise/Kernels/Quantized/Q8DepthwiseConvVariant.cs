@@ -67,6 +67,7 @@ public sealed unsafe class Q8DepthwiseConvVariant
             var args = new Q8DepthwiseConvArgs
             {
                 X = px, Y = py, W = weights.Pointer, RowStride = weights.RowStride, InputZeroPoint = weights.InputZeroPoint,
+                ZeroPointRow = weights.ZeroPointRow,
                 Shape = shape, Q = requantization.Args, Range = range,
             };
             bool fixedPoint = requantization.Mode == RequantizeMode.TfLiteFixedPoint;

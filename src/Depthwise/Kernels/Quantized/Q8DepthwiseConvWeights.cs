@@ -14,6 +14,7 @@ public sealed unsafe class Q8DepthwiseConvWeights
 {
     private readonly int[] _buffer;
     private readonly int _offset;
+    private readonly byte[] _zeroPointRow; // pinned: C + 64 bytes of zx, the value every padding tap reads
 
     private Q8DepthwiseConvWeights(int channels, int kernelHeight, int kernelWidth, int inputZeroPoint)
     {
@@ -22,6 +23,8 @@ public sealed unsafe class Q8DepthwiseConvWeights
         KernelWidth = kernelWidth;
         InputZeroPoint = inputZeroPoint;
         RowStride = (channels + 15) & ~15;
+        _zeroPointRow = GC.AllocateArray<byte>(channels + 64, pinned: true);
+        _zeroPointRow.AsSpan().Fill(unchecked((byte)inputZeroPoint));
         _buffer = GC.AllocateArray<int>(checked((kernelHeight * kernelWidth + 2) * RowStride + 16), pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer));
         _offset = (int)((64 - (address & 63)) & 63) / sizeof(int);
@@ -52,6 +55,9 @@ public sealed unsafe class Q8DepthwiseConvWeights
     public ReadOnlySpan<int> FoldedBias => _buffer.AsSpan(_offset + (KernelHeight * KernelWidth + 1) * RowStride, Channels);
 
     internal int* Pointer => (int*)Unsafe.AsPointer(ref _buffer[_offset]);
+
+    /// <summary>C bytes (and slack) holding the input zero point: a padding row for the kernels to read.</summary>
+    internal byte* ZeroPointRow => (byte*)Unsafe.AsPointer(ref _zeroPointRow[0]);
 
     /// <summary>
     /// Packs ONNX-layout filters [C, 1, KH, KW] (int8 when <paramref name="signed"/>, else uint8) with one zero point

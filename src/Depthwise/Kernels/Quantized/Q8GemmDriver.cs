@@ -15,7 +15,7 @@ internal static unsafe class Q8GemmDriver
     /// <summary>How many panels of <paramref name="panelStride"/> ints make one L2 block.</summary>
     public static int PanelsPerBlock(int panelStride) => Math.Max(1, L2BudgetBytes / Math.Max(1, panelStride * sizeof(int)));
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     public static void Run<TLanes, TVec, TTile, TKind>(in Q8GemmArgs g)
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TTile : IQ8GemmTile where TKind : IQ8RequantKind
     {
@@ -23,6 +23,7 @@ internal static unsafe class Q8GemmDriver
         var range = g.Range;
         int block = g.PanelsPerBlock;
         int rowInts = g.KPairs;
+        int* tile = stackalloc int[7 * 2 * 16];   // MR × NR accumulators of the widest variant
         for (int pb = range.PanelStart; pb < range.PanelEnd; pb += block)
         {
             int pe = Math.Min(pb + block, range.PanelEnd);
@@ -50,9 +51,9 @@ internal static unsafe class Q8GemmDriver
                     int col = p * nr;
                     int nc = Math.Min(nr, g.N - col);
                     if (rows == 1)
-                        Q8GemmMicroKernel.Compute<TLanes, TVec, Q8GemmRows1, TKind>(1, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col, g.Ldc, g.Q, col);
+                        Q8GemmMicroKernel.Compute<TLanes, TVec, Q8GemmRows1, TKind>(1, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col, g.Ldc, g.Q, col, tile);
                     else
-                        Q8GemmMicroKernel.Compute<TLanes, TVec, TTile, TKind>(rows, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col, g.Ldc, g.Q, col);
+                        Q8GemmMicroKernel.Compute<TLanes, TVec, TTile, TKind>(rows, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col, g.Ldc, g.Q, col, tile);
                 }
             }
         }

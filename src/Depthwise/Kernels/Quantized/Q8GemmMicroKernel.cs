@@ -17,13 +17,13 @@ internal static unsafe class Q8GemmMicroKernel
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<TLanes, TVec, TTile, TKind>(int mr, int nc, int kPairs, int* a, nint lda, int* w, byte* c, nint ldc,
-        in Q8RequantArgs q, int col)
+        in Q8RequantArgs q, int col, int* tile)
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TTile : IQ8GemmTile where TKind : IQ8RequantKind
     {
         int lanes = TLanes.Count;
         if (nc <= lanes)
         {
-            ComputeHalf<TLanes, TVec, TTile, TKind>(mr, nc, kPairs, a, lda, w, c, ldc, q, col);
+            ComputeHalf<TLanes, TVec, TTile, TKind>(mr, nc, kPairs, a, lda, w, c, ldc, q, col, tile);
             return;
         }
         int* a0 = a;
@@ -83,19 +83,24 @@ internal static unsafe class Q8GemmMicroKernel
             }
         }
 
-        StoreRow<TLanes, TVec, TKind>(c00, c01, c, nc, q, col);
-        if (TTile.MR > 1 && mr > 1) StoreRow<TLanes, TVec, TKind>(c10, c11, c + ldc, nc, q, col);
-        if (TTile.MR > 2 && mr > 2) StoreRow<TLanes, TVec, TKind>(c20, c21, c + 2 * ldc, nc, q, col);
-        if (TTile.MR > 3 && mr > 3) StoreRow<TLanes, TVec, TKind>(c30, c31, c + 3 * ldc, nc, q, col);
-        if (TTile.MR > 4 && mr > 4) StoreRow<TLanes, TVec, TKind>(c40, c41, c + 4 * ldc, nc, q, col);
-        if (TTile.MR > 5 && mr > 5) StoreRow<TLanes, TVec, TKind>(c50, c51, c + 5 * ldc, nc, q, col);
-        if (TTile.MR > 6 && mr > 6) StoreRow<TLanes, TVec, TKind>(c60, c61, c + 6 * ldc, nc, q, col);
+        // The accumulators go to the tile buffer and are requantized from there: requantizing them in registers
+        // leaves the JIT too few registers, and it then spills every accumulator inside the K loop.
+        int stride = 2 * lanes;
+        TLanes.Store(tile, c00);
+        TLanes.Store(tile + lanes, c01);
+        if (TTile.MR > 1) { TLanes.Store(tile + stride, c10); TLanes.Store(tile + stride + lanes, c11); }
+        if (TTile.MR > 2) { TLanes.Store(tile + 2 * stride, c20); TLanes.Store(tile + 2 * stride + lanes, c21); }
+        if (TTile.MR > 3) { TLanes.Store(tile + 3 * stride, c30); TLanes.Store(tile + 3 * stride + lanes, c31); }
+        if (TTile.MR > 4) { TLanes.Store(tile + 4 * stride, c40); TLanes.Store(tile + 4 * stride + lanes, c41); }
+        if (TTile.MR > 5) { TLanes.Store(tile + 5 * stride, c50); TLanes.Store(tile + 5 * stride + lanes, c51); }
+        if (TTile.MR > 6) { TLanes.Store(tile + 6 * stride, c60); TLanes.Store(tile + 6 * stride + lanes, c61); }
+        StoreTile<TLanes, TVec, TKind>(tile, stride, 2, mr, nc, c, ldc, q, col);
     }
 
     /// <summary>The tile with only the first vector of columns live (nc ≤ lanes): half the multiplies.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeHalf<TLanes, TVec, TTile, TKind>(int mr, int nc, int kPairs, int* a, nint lda, int* w, byte* c, nint ldc,
-        in Q8RequantArgs q, int col)
+        in Q8RequantArgs q, int col, int* tile)
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TTile : IQ8GemmTile where TKind : IQ8RequantKind
     {
         int lanes = TLanes.Count;
@@ -123,32 +128,38 @@ internal static unsafe class Q8GemmMicroKernel
             if (TTile.MR > 6) c6 = TLanes.MultiplyAddAdjacent(c6, TLanes.Splat(a6[k]), b0);
         }
 
-        StoreHalf<TLanes, TVec, TKind>(c0, c, nc, q, col);
-        if (TTile.MR > 1 && mr > 1) StoreHalf<TLanes, TVec, TKind>(c1, c + ldc, nc, q, col);
-        if (TTile.MR > 2 && mr > 2) StoreHalf<TLanes, TVec, TKind>(c2, c + 2 * ldc, nc, q, col);
-        if (TTile.MR > 3 && mr > 3) StoreHalf<TLanes, TVec, TKind>(c3, c + 3 * ldc, nc, q, col);
-        if (TTile.MR > 4 && mr > 4) StoreHalf<TLanes, TVec, TKind>(c4, c + 4 * ldc, nc, q, col);
-        if (TTile.MR > 5 && mr > 5) StoreHalf<TLanes, TVec, TKind>(c5, c + 5 * ldc, nc, q, col);
-        if (TTile.MR > 6 && mr > 6) StoreHalf<TLanes, TVec, TKind>(c6, c + 6 * ldc, nc, q, col);
+        TLanes.Store(tile, c0);
+        if (TTile.MR > 1) TLanes.Store(tile + lanes, c1);
+        if (TTile.MR > 2) TLanes.Store(tile + 2 * lanes, c2);
+        if (TTile.MR > 3) TLanes.Store(tile + 3 * lanes, c3);
+        if (TTile.MR > 4) TLanes.Store(tile + 4 * lanes, c4);
+        if (TTile.MR > 5) TLanes.Store(tile + 5 * lanes, c5);
+        if (TTile.MR > 6) TLanes.Store(tile + 6 * lanes, c6);
+        StoreTile<TLanes, TVec, TKind>(tile, lanes, 1, mr, nc, c, ldc, q, col);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TLanes, TVec, TKind>(TVec v0, TVec v1, byte* dst, int nc, in Q8RequantArgs q, int col)
+    /// <summary>
+    /// Requantizes rows [0, mr) of the tile (<paramref name="vectors"/> vectors per row, row stride
+    /// <paramref name="stride"/> ints) and stores each row's first <paramref name="nc"/> bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StoreTile<TLanes, TVec, TKind>(int* tile, int stride, int vectors, int mr, int nc, byte* c, nint ldc,
+        in Q8RequantArgs q, int col)
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind
     {
-        TVec r0 = TKind.Requantize<TLanes, TVec>(v0, q, col);
-        TVec r1 = TKind.Requantize<TLanes, TVec>(v1, q, col + TLanes.Count);
-        if (nc == 2 * TLanes.Count) TLanes.StoreBytes2(dst, r0, r1);
-        else StorePartial<TLanes, TVec>(dst, nc, r0, r1);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreHalf<TLanes, TVec, TKind>(TVec v, byte* dst, int nc, in Q8RequantArgs q, int col)
-        where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind
-    {
-        TVec r = TKind.Requantize<TLanes, TVec>(v, q, col);
-        if (nc == TLanes.Count) TLanes.StoreBytes(dst, r);
-        else StorePartial<TLanes, TVec>(dst, nc, r, r);
+        int lanes = TLanes.Count;
+        for (int r = 0; r < mr; r++, tile += stride, c += ldc)
+        {
+            TVec r0 = TKind.Requantize<TLanes, TVec>(TLanes.Load(tile), q, col);
+            if (vectors == 2)
+            {
+                TVec r1 = TKind.Requantize<TLanes, TVec>(TLanes.Load(tile + lanes), q, col + lanes);
+                if (nc == 2 * lanes) TLanes.StoreBytes2(c, r0, r1);
+                else StorePartial<TLanes, TVec>(c, nc, r0, r1);
+            }
+            else if (nc == lanes) TLanes.StoreBytes(c, r0);
+            else StorePartial<TLanes, TVec>(c, nc, r0, r0);
+        }
     }
 
     /// <summary>Stores the first <paramref name="nc"/> bytes of the row through a stack buffer (out of line: tails only).</summary>
