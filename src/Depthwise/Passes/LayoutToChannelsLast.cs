@@ -64,6 +64,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
                 var t = GraphRewriter.InsertBefore(graph, node, $"{node.Name}/to_nhwc_{i}", new TransposeOp { Perm = ToLast }, [v],
                     [graph.UniqueValueName($"{v.Name}_nhwc")]);
                 t.Outputs[0].DataType = v.DataType;
+                t.Outputs[0].Quant = PerTensor(v.Quant);
                 node.Inputs[i] = t.Outputs[0];
             }
             node.Op = op.WithLayout(ChannelLayout.ChannelsLast);
@@ -83,6 +84,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
         {
             var old = node.Outputs[k];
             var fresh = GraphRewriter.NewValue(graph, $"{old.Name}_{(SameAs(perm, ToFirst) ? "nhwc" : "t")}", old.DataType);
+            fresh.Quant = PerTensor(old.Quant);
             GraphRewriter.MoveOutput(node, k, fresh);
             GraphRewriter.InsertAfter(graph, node, $"{node.Name}/transpose_{k}", new TransposeOp { Perm = perm }, [fresh], [old.Name]);
         }
@@ -109,6 +111,12 @@ public sealed class LayoutToChannelsLast : IGraphPass
         }
         return changed;
     }
+
+    /// <summary>
+    /// The quantization a transposed copy of a value keeps: per-tensor parameters do not depend on the layout
+    /// (per-axis ones would have to follow the axis, so they are left to the operators' own inference).
+    /// </summary>
+    private static Tensors.QuantParams? PerTensor(Tensors.QuantParams? q) => q is { IsPerTensor: true } ? q : null;
 
     private static int[]? PermOf(Node t) =>
         t.Op is TransposeOp { Perm: { } p } ? p.ToArray() : null;

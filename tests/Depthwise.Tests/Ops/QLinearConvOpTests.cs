@@ -296,4 +296,36 @@ public class QLinearConvOpTests
         var y = new Depthwise.Runtime.InferenceSession(g, new Depthwise.Runtime.SessionOptions { OptimizationLevel = OptimizationLevel.None }).Run(p.X)[0];
         p.AssertClose(y);
     }
+
+    [Fact]
+    public void LayoutPassKeepsPerTensorQuantizationOnTheTransposesOfIrFormGraphs()
+    {
+        // Two IR-form convolutions in a row (quantization on the values, as the TFLite importer writes them): the
+        // pass converts both, the transposes between them cancel, and the result equals the unconverted graph's.
+        var rng = new Random(31);
+        var first = Problem.Random(rng, 1, 8, [7, 7], 8, 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1], false, DataType.UInt8, DataType.UInt8,
+            DataType.UInt8, RequantizeMode.TfLiteFixedPoint, ConvActivation.Clip(0, 6));
+        var w2 = new byte[4 * 8];
+        rng.NextBytes(w2);
+        var second = new QLinearConvOp { OutputQuant = QuantParams.PerTensor(0.05f, 120) };
+        Graph.Graph Build()
+        {
+            var g = new Graph.Graph("q");
+            var x = g.AddInput("x", DataType.UInt8, first.X.Shape.Dims.ToArray().Select(Graph.Dim.Known).ToArray());
+            x.Quant = first.X.Quant;
+            var a = g.AddNode("conv1", first.Op, [x, g.AddConstant("w1", first.W), first.B is null ? null : g.AddConstant("b1", first.B)], ["a"]);
+            a.Outputs[0].Quant = first.Op.OutputQuant;
+            var w = g.AddConstant("w2", new Tensor(DataType.UInt8, new Shape(4, 8, 1, 1), w2, QuantParams.PerTensor(0.02f, 128)));
+            var y = g.AddNode("conv2", second, [a.Outputs[0], w], ["y"]);
+            g.AddOutput(y.Outputs[0]);
+            return g;
+        }
+        var reference = new Depthwise.Runtime.InferenceSession(Build(), new Depthwise.Runtime.SessionOptions { OptimizationLevel = OptimizationLevel.None }).Run(first.X)[0];
+        var graph = Build();
+        Assert.True(new LayoutToChannelsLast().Run(graph));
+        Assert.Equal(2, graph.Nodes.Count(n => n.Op is QLinearConvOp { Layout: ChannelLayout.ChannelsLast }));
+        Assert.Equal(2, graph.Nodes.Count(n => n.Op is TransposeOp or ReshapeOp));   // at the graph input and output only
+        var y = new Depthwise.Runtime.InferenceSession(graph, new Depthwise.Runtime.SessionOptions { OptimizationLevel = OptimizationLevel.None }).Run(first.X)[0];
+        Assert.Equal(reference.Bytes.ToArray(), y.Bytes.ToArray());
+    }
 }
