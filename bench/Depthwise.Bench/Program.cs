@@ -19,5 +19,10 @@ if (args.Length > 0 && args[0] == "gemm-quick")
     GemmQuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
     return 0;
 }
+if (args.Length > 0 && args[0] == "q8-quick")
+{
+    Q8QuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);
 return 0;

@@ -23,6 +23,7 @@ internal static partial class OnnxOpTable
         AddReductionRows(rows);
         AddResizeRows(rows);
         AddQuantizationRows(rows);
+        AddQuantizedConvRows(rows);
         ByName = rows.GroupBy(r => (r.Domain, r.OpType))
             .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.SinceVersion).ToArray());
         ByClass = new Dictionary<Type, OnnxOpRow>();
