@@ -1,7 +1,7 @@
 using Depthwise.Kernels.Quantized;
 using Depthwise.Ops;
 using Depthwise.Tensors;
-using static Depthwise.Tests.Ops.QuantizedOpHarness;
+using static Depthwise.Tests.Ops.QuantizedElementwiseHarness;
 
 namespace Depthwise.Tests.Ops;
 

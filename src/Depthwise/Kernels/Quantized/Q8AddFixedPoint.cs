@@ -8,7 +8,7 @@ namespace Depthwise.Kernels.Quantized;
 /// point, shifted left by 20 bits and rescaled by a Q31 multiplier to the common scale 2·max(s_a, s_b); the sum is
 /// rescaled to the output scale, offset and clamped. SUB negates input B's multiplier, as TFLite does.
 /// Layout: flat bytes; int8 data runs through the same unsigned arithmetic with every zero point moved by 128
-/// (<see cref="IQ8Lanes{TI, TF}"/>). The vector paths widen one byte vector to four int32 vectors and compute the
+/// (<see cref="IQ8ElementwiseLanes{TI, TF}"/>). The vector paths widen one byte vector to four int32 vectors and compute the
 /// doubling high multiply with 32×32→64-bit multiplies, lane for lane equal to <see cref="FixedPoint"/>.
 /// </summary>
 internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
@@ -79,10 +79,10 @@ internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
         if (x.Length < n || other.Length < n) throw new ArgumentException("inputs are shorter than the output");
         fixed (byte* px = x, po = other, py = y)
         {
-            if (_isa == Q8Isa.V512 && n >= Q8Lanes512.ByteCount) Lanes<Q8Lanes512, System.Runtime.Intrinsics.Vector512<int>, System.Runtime.Intrinsics.Vector512<float>>(px, po, py, n, fixedTerm, scalarA, scalarB);
-            else if (_isa >= Q8Isa.V256 && n >= Q8Lanes256.ByteCount) Lanes<Q8Lanes256, System.Runtime.Intrinsics.Vector256<int>, System.Runtime.Intrinsics.Vector256<float>>(px, po, py, n, fixedTerm, scalarA, scalarB);
-            else if (_isa >= Q8Isa.V128 && n >= Q8Lanes128.ByteCount) Lanes<Q8Lanes128, System.Runtime.Intrinsics.Vector128<int>, System.Runtime.Intrinsics.Vector128<float>>(px, po, py, n, fixedTerm, scalarA, scalarB);
-            else if (n >= Q8LanesScalar.ByteCount) Lanes<Q8LanesScalar, int, float>(px, po, py, n, fixedTerm, scalarA, scalarB);
+            if (_isa == Q8Isa.V512 && n >= Q8ElementwiseLanes512.ByteCount) Lanes<Q8ElementwiseLanes512, System.Runtime.Intrinsics.Vector512<int>, System.Runtime.Intrinsics.Vector512<float>>(px, po, py, n, fixedTerm, scalarA, scalarB);
+            else if (_isa >= Q8Isa.V256 && n >= Q8ElementwiseLanes256.ByteCount) Lanes<Q8ElementwiseLanes256, System.Runtime.Intrinsics.Vector256<int>, System.Runtime.Intrinsics.Vector256<float>>(px, po, py, n, fixedTerm, scalarA, scalarB);
+            else if (_isa >= Q8Isa.V128 && n >= Q8ElementwiseLanes128.ByteCount) Lanes<Q8ElementwiseLanes128, System.Runtime.Intrinsics.Vector128<int>, System.Runtime.Intrinsics.Vector128<float>>(px, po, py, n, fixedTerm, scalarA, scalarB);
+            else if (n >= Q8ElementwiseLanesScalar.ByteCount) Lanes<Q8ElementwiseLanesScalar, int, float>(px, po, py, n, fixedTerm, scalarA, scalarB);
             else
             {
                 for (int i = 0; i < n; i++)
@@ -98,7 +98,7 @@ internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
     /// <summary>Whole steps, then one overlapping last step (the output never aliases an input).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Lanes<TL, TI, TF>(byte* x, byte* other, byte* y, int n, int fixedTerm, bool scalarA, bool scalarB)
-        where TL : struct, IQ8Lanes<TI, TF> where TI : struct where TF : struct
+        where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
     {
         var c = new Constants<TI>(
             TL.Splat(_zeroA), TL.Splat(_zeroB), TL.Splat(_mulA), TL.Splat(_mulB), TL.Splat(_mulOut),
@@ -137,15 +137,15 @@ internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TI ScaleA<TL, TI, TF>(in Constants<TI> c, TI a) where TL : struct, IQ8Lanes<TI, TF> where TI : struct where TF : struct =>
+    private TI ScaleA<TL, TI, TF>(in Constants<TI> c, TI a) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct =>
         TL.RoundingDivideByPot(TL.Srdhm(TL.ShiftLeft(TL.Subtract(a, c.ZeroA), LeftShift), c.MulA), _rightA);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TI ScaleB<TL, TI, TF>(in Constants<TI> c, TI b) where TL : struct, IQ8Lanes<TI, TF> where TI : struct where TF : struct =>
+    private TI ScaleB<TL, TI, TF>(in Constants<TI> c, TI b) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct =>
         TL.RoundingDivideByPot(TL.Srdhm(TL.ShiftLeft(TL.Subtract(b, c.ZeroB), LeftShift), c.MulB), _rightB);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TI Finish<TL, TI, TF>(in Constants<TI> c, TI sa, TI sb) where TL : struct, IQ8Lanes<TI, TF> where TI : struct where TF : struct
+    private TI Finish<TL, TI, TF>(in Constants<TI> c, TI sa, TI sb) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
     {
         var o = TL.Add(TL.RoundingDivideByPot(TL.Srdhm(TL.Add(sa, sb), c.MulOut), _rightOut), c.ZeroOut);
         return TL.Min(TL.Max(o, c.Min), c.Max);

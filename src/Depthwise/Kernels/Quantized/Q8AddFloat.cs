@@ -8,7 +8,7 @@ namespace Depthwise.Kernels.Quantized;
 /// ONNX Runtime's QLinearAdd (MLAS, the AVX2 kernel its x64 build runs): with ratios r_a = s_a/s_c, r_b = s_b/s_c and
 /// the constant F = z_c − (r_a·z_a + r_b·z_b), c = round_half_even(fma(a, r_a, fma(b, r_b, F))) saturated; when one
 /// input is a broadcast scalar it is folded into F first (F + b·r_b, not fused). Layout: flat bytes; int8 data is
-/// read through the unsigned flip of <see cref="IQ8Lanes{TI, TF}"/> and converted back to its signed value, since the
+/// read through the unsigned flip of <see cref="IQ8ElementwiseLanes{TI, TF}"/> and converted back to its signed value, since the
 /// float arithmetic must see the true values. The vector paths are lane for lane the scalar formula.
 /// </summary>
 internal readonly unsafe struct Q8AddFloat : IQ8BinaryKernel
@@ -45,7 +45,7 @@ internal readonly unsafe struct Q8AddFloat : IQ8BinaryKernel
 
     /// <inheritdoc />
     public byte Invoke(byte a, byte b) =>
-        Store(Q8LanesScalar.RoundToEven(MathF.FusedMultiplyAdd(Value(a), _ratioA, MathF.FusedMultiplyAdd(Value(b), _ratioB, _fixed))));
+        Store(Q8ElementwiseLanesScalar.RoundToEven(MathF.FusedMultiplyAdd(Value(a), _ratioA, MathF.FusedMultiplyAdd(Value(b), _ratioB, _fixed))));
 
     /// <inheritdoc />
     public void Both(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> y) => Run(a, b, y, _ratioA, _ratioB, _fixed, true);
@@ -63,16 +63,16 @@ internal readonly unsafe struct Q8AddFloat : IQ8BinaryKernel
         if (x.Length < n || other.Length < n) throw new ArgumentException("inputs are shorter than the output");
         fixed (byte* px = x, po = other, py = y)
         {
-            if (_isa == Q8Isa.V512 && n >= Q8Lanes512.ByteCount) Lanes<Q8Lanes512, Vector512<int>, Vector512<float>>(px, po, py, n, rx, ro, f, both);
-            else if (_isa >= Q8Isa.V256 && n >= Q8Lanes256.ByteCount) Lanes<Q8Lanes256, Vector256<int>, Vector256<float>>(px, po, py, n, rx, ro, f, both);
-            else if (_isa >= Q8Isa.V128 && n >= Q8Lanes128.ByteCount) Lanes<Q8Lanes128, Vector128<int>, Vector128<float>>(px, po, py, n, rx, ro, f, both);
-            else if (n >= Q8LanesScalar.ByteCount) Lanes<Q8LanesScalar, int, float>(px, po, py, n, rx, ro, f, both);
+            if (_isa == Q8Isa.V512 && n >= Q8ElementwiseLanes512.ByteCount) Lanes<Q8ElementwiseLanes512, Vector512<int>, Vector512<float>>(px, po, py, n, rx, ro, f, both);
+            else if (_isa >= Q8Isa.V256 && n >= Q8ElementwiseLanes256.ByteCount) Lanes<Q8ElementwiseLanes256, Vector256<int>, Vector256<float>>(px, po, py, n, rx, ro, f, both);
+            else if (_isa >= Q8Isa.V128 && n >= Q8ElementwiseLanes128.ByteCount) Lanes<Q8ElementwiseLanes128, Vector128<int>, Vector128<float>>(px, po, py, n, rx, ro, f, both);
+            else if (n >= Q8ElementwiseLanesScalar.ByteCount) Lanes<Q8ElementwiseLanesScalar, int, float>(px, po, py, n, rx, ro, f, both);
             else
             {
                 for (int i = 0; i < n; i++)
                 {
                     float inner = both ? MathF.FusedMultiplyAdd(Value(po[i]), ro, f) : f;
-                    py[i] = Store(Q8LanesScalar.RoundToEven(MathF.FusedMultiplyAdd(Value(px[i]), rx, inner)));
+                    py[i] = Store(Q8ElementwiseLanesScalar.RoundToEven(MathF.FusedMultiplyAdd(Value(px[i]), rx, inner)));
                 }
             }
         }
@@ -80,7 +80,7 @@ internal readonly unsafe struct Q8AddFloat : IQ8BinaryKernel
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Lanes<TL, TI, TF>(byte* x, byte* other, byte* y, int n, float rx, float ro, float f, bool both)
-        where TL : struct, IQ8Lanes<TI, TF> where TI : struct where TF : struct
+        where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
     {
         TF vrx = TL.SplatF(rx), vro = TL.SplatF(ro), vf = TL.SplatF(f);
         TI offset = TL.Splat(_offset), min = TL.Splat(_min + _offset), max = TL.Splat(_max + _offset);
@@ -108,7 +108,7 @@ internal readonly unsafe struct Q8AddFloat : IQ8BinaryKernel
     /// <summary>round(fma(x − offset, rx, f)) moved back to the unsigned domain and clamped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TI Finish<TL, TI, TF>(TI x, TF rx, TF f, TI offset, TI min, TI max)
-        where TL : struct, IQ8Lanes<TI, TF> where TI : struct where TF : struct
+        where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
     {
         var r = TL.RoundToEven(TL.FusedMultiplyAdd(TL.ToFloat(TL.Subtract(x, offset)), rx, f));
         return TL.Min(TL.Max(TL.Add(r, offset), min), max);

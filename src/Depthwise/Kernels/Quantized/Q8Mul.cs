@@ -38,7 +38,7 @@ internal readonly struct Q8Mul : IQ8BinaryKernel
     {
         int prod = ((a ^ _flip) - _offset - _zeroA) * ((b ^ _flip) - _offset - _zeroB);
         int r = _float
-            ? Q8LanesScalar.RoundToEven(prod * _ratio + _zeroOut)
+            ? Q8ElementwiseLanesScalar.RoundToEven(prod * _ratio + _zeroOut)
             : FixedPoint.MultiplyByQuantizedMultiplier(prod, _multiplier, _shift) + _zeroOut;
         return (byte)((Math.Clamp(r, _min, _max) + _offset) ^ _flip);
     }

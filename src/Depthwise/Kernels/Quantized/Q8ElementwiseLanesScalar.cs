@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Depthwise.Kernels.Quantized;
 
 /// <summary>One-lane "vectors" (plain int and float): 4 bytes per step; the scalar path of every lane-generic kernel.</summary>
-internal readonly unsafe struct Q8LanesScalar : IQ8Lanes<int, float>
+internal readonly unsafe struct Q8ElementwiseLanesScalar : IQ8ElementwiseLanes<int, float>
 {
     public static int ByteCount => 4;
 

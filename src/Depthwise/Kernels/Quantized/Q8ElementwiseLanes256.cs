@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Depthwise.Kernels.Quantized;
 
 /// <summary><c>Vector256</c> lanes (AVX2): 32 bytes per step, 8 int32 lanes per vector.</summary>
-internal readonly unsafe struct Q8Lanes256 : IQ8Lanes<Vector256<int>, Vector256<float>>
+internal readonly unsafe struct Q8ElementwiseLanes256 : IQ8ElementwiseLanes<Vector256<int>, Vector256<float>>
 {
     private static readonly Vector256<int> OddLanes = Vector256.Create(0, -1, 0, -1, 0, -1, 0, -1);
 

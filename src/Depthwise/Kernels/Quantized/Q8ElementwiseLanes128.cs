@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Depthwise.Kernels.Quantized;
 
 /// <summary><c>Vector128</c> lanes (SSE4.1 on x64, AdvSimd on ARM64): 16 bytes per step, 4 int32 lanes per vector.</summary>
-internal readonly unsafe struct Q8Lanes128 : IQ8Lanes<Vector128<int>, Vector128<float>>
+internal readonly unsafe struct Q8ElementwiseLanes128 : IQ8ElementwiseLanes<Vector128<int>, Vector128<float>>
 {
     private static readonly Vector128<int> OddLanes = Vector128.Create(0, -1, 0, -1);
 

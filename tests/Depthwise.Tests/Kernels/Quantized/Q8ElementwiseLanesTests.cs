@@ -8,29 +8,29 @@ namespace Depthwise.Tests.Kernels.Quantized;
 /// <see cref="FixedPoint"/>): widening and narrowing order, the doubling high multiply for every sign, the rounding
 /// right shift for every exponent, and the float roundings. test.sh re-runs these with the wide ISAs off.
 /// </summary>
-public unsafe class Q8LanesTests
+public unsafe class Q8ElementwiseLanesTests
 {
     [Fact]
     public void EveryWidthMovesFourIntVectorsOfBytesPerStep()
     {
-        Assert.Equal(4 * Q8Lanes512.Count, Q8Lanes512.ByteCount);
-        Assert.Equal(4 * Q8Lanes256.Count, Q8Lanes256.ByteCount);
-        Assert.Equal(4 * Q8Lanes128.Count, Q8Lanes128.ByteCount);
-        Assert.Equal(4 * Q8LanesScalar.Count, Q8LanesScalar.ByteCount);
-        Assert.Equal((64, 32, 16, 4), (Q8Lanes512.ByteCount, Q8Lanes256.ByteCount, Q8Lanes128.ByteCount, Q8LanesScalar.ByteCount));
+        Assert.Equal(4 * Q8ElementwiseLanes512.Count, Q8ElementwiseLanes512.ByteCount);
+        Assert.Equal(4 * Q8ElementwiseLanes256.Count, Q8ElementwiseLanes256.ByteCount);
+        Assert.Equal(4 * Q8ElementwiseLanes128.Count, Q8ElementwiseLanes128.ByteCount);
+        Assert.Equal(4 * Q8ElementwiseLanesScalar.Count, Q8ElementwiseLanesScalar.ByteCount);
+        Assert.Equal((64, 32, 16, 4), (Q8ElementwiseLanes512.ByteCount, Q8ElementwiseLanes256.ByteCount, Q8ElementwiseLanes128.ByteCount, Q8ElementwiseLanesScalar.ByteCount));
     }
 
     [Fact]
-    public void Width512MatchesScalar() => Check<Q8Lanes512, Vector512<int>, Vector512<float>>(Vector512.IsHardwareAccelerated);
+    public void Width512MatchesScalar() => Check<Q8ElementwiseLanes512, Vector512<int>, Vector512<float>>(Vector512.IsHardwareAccelerated);
 
     [Fact]
-    public void Width256MatchesScalar() => Check<Q8Lanes256, Vector256<int>, Vector256<float>>(Vector256.IsHardwareAccelerated);
+    public void Width256MatchesScalar() => Check<Q8ElementwiseLanes256, Vector256<int>, Vector256<float>>(Vector256.IsHardwareAccelerated);
 
     [Fact]
-    public void Width128MatchesScalar() => Check<Q8Lanes128, Vector128<int>, Vector128<float>>(Vector128.IsHardwareAccelerated);
+    public void Width128MatchesScalar() => Check<Q8ElementwiseLanes128, Vector128<int>, Vector128<float>>(Vector128.IsHardwareAccelerated);
 
     private static void Check<TL, TI, TF>(bool accelerated)
-        where TL : struct, IQ8Lanes<TI, TF> where TI : unmanaged where TF : unmanaged
+        where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : unmanaged where TF : unmanaged
     {
         // The software fallbacks are exercised too: when the width is not accelerated the same code runs emulated.
         _ = accelerated;
@@ -78,8 +78,8 @@ public unsafe class Q8LanesTests
                 {
                     Assert.Equal(FixedPoint.SaturatingRoundingDoublingHighMul(ints[i], m), Lane(srdhm, i));
                     Assert.Equal(FixedPoint.RoundingDivideByPot(ints[i], e), Lane(rdbpot, i));
-                    Assert.Equal(Q8LanesScalar.RoundToEven(floats[i]), Lane(even, i));
-                    Assert.Equal(Q8LanesScalar.RoundAwayFromZero(floats[i]), Lane(away, i));
+                    Assert.Equal(Q8ElementwiseLanesScalar.RoundToEven(floats[i]), Lane(even, i));
+                    Assert.Equal(Q8ElementwiseLanesScalar.RoundAwayFromZero(floats[i]), Lane(away, i));
                 }
             }
         }

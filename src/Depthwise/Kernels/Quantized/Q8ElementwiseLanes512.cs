@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Depthwise.Kernels.Quantized;
 
 /// <summary><c>Vector512</c> lanes (AVX-512 F/BW): 64 bytes per step, 16 int32 lanes per vector.</summary>
-internal readonly unsafe struct Q8Lanes512 : IQ8Lanes<Vector512<int>, Vector512<float>>
+internal readonly unsafe struct Q8ElementwiseLanes512 : IQ8ElementwiseLanes<Vector512<int>, Vector512<float>>
 {
     private static readonly Vector512<int> OddLanes = Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1);
 

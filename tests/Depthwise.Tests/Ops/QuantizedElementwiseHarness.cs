@@ -9,7 +9,7 @@ namespace Depthwise.Tests.Ops;
 /// Runs one quantized op: like <see cref="GraphFactory.RunOp"/>, but graph inputs keep the quantization of the tensors
 /// fed to them (<see cref="Value.Quant"/>), which the QLinear operators read.
 /// </summary>
-internal static class QuantizedOpHarness
+internal static class QuantizedElementwiseHarness
 {
     /// <summary>Runs <paramref name="op"/>; inputs in <paramref name="constantInputs"/> become initializers.</summary>
     public static Tensor[] Run(Op op, Tensor?[] inputs, int outputs = 1, params int[] constantInputs)

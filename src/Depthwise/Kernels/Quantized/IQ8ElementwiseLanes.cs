@@ -3,14 +3,14 @@ namespace Depthwise.Kernels.Quantized;
 /// <summary>
 /// One vector width of int32 lanes (and float lanes of the same count) for the 8-bit quantized elementwise kernels,
 /// as static members, so a kernel written once over <typeparamref name="TI"/> is compiled by the JIT separately (and
-/// fully inlined) for each width: <see cref="Q8Lanes512"/>, <see cref="Q8Lanes256"/>, <see cref="Q8Lanes128"/> and the
-/// one-lane <see cref="Q8LanesScalar"/>. A step moves one byte vector (<see cref="ByteCount"/> bytes), which widens to
+/// fully inlined) for each width: <see cref="Q8ElementwiseLanes512"/>, <see cref="Q8ElementwiseLanes256"/>, <see cref="Q8ElementwiseLanes128"/> and the
+/// one-lane <see cref="Q8ElementwiseLanesScalar"/>. A step moves one byte vector (<see cref="ByteCount"/> bytes), which widens to
 /// four int vectors. Bytes are read and written through a <c>flip</c> mask (0 or 0x80): XOR with 0x80 maps int8 data
 /// to the equivalent uint8 values (q + 128), so one unsigned kernel serves both storage types.
 /// </summary>
 /// <typeparam name="TI">The int32 vector type.</typeparam>
 /// <typeparam name="TF">The float vector type with as many lanes.</typeparam>
-internal unsafe interface IQ8Lanes<TI, TF> where TI : struct where TF : struct
+internal unsafe interface IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
 {
     /// <summary>Bytes per step: four int vectors' worth.</summary>
     static abstract int ByteCount { get; }
