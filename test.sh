@@ -5,7 +5,16 @@ set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 tools/install-prereqs.sh || { echo "prerequisites failed to install"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
-if ! dotnet build Depthwise.slnx -c Release -nologo -v q; then
+# Reference outputs of the real models in ../shared (TFLite in headless Chromium, ONNX Runtime), cached in .cache/,
+# made while the build runs (about a minute the first time, under a second once cached); when they cannot be made,
+# the tests that need them skip and say why (docs/tflite-references.md).
+refs_log=$(mktemp)
+( tools/tflite-references.sh || echo "tflite references: generator failed; the TFLite oracle tests will skip"
+  tools/ort-references.sh || echo "ort references: generator failed; the ORT reference tests will skip" ) >"$refs_log" 2>&1 &
+refs_pid=$!
+dotnet build Depthwise.slnx -c Release -nologo -v q; build=$?
+wait "$refs_pid"; cat "$refs_log"; rm -f "$refs_log"
+if [ "$build" -ne 0 ]; then
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
 fi
 passed=0; failed=0; skipped=0; status=0
@@ -42,11 +51,12 @@ kernels="FullyQualifiedName~Depthwise.Tests.Kernels"
 run "kernels without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
 run "kernels without AVX2 (Vector128 path)" DOTNET_EnableAVX2=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
 run "kernels without hardware intrinsics (scalar path)" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
-# Whole networks against ONNX Runtime, and the ONNX node tests, on every ISA path too.
+# Whole networks against ONNX Runtime and TensorFlow Lite, and the ONNX node tests, on every ISA path too.
 whole="FullyQualifiedName~TorchvisionModelTests.AgreesWithOnnxRuntime|FullyQualifiedName~OnnxNodeConformanceTests"
-run "ORT agreement and node tests without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
-run "ORT agreement and node tests without AVX2" DOTNET_EnableAVX2=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
-run "ORT agreement and node tests without hardware intrinsics" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
+whole+="|FullyQualifiedName~TfLiteOracleTests.AgreesWithTfLite|FullyQualifiedName~OrtReferenceTests.AgreesWithOnnxRuntime"
+run "ORT/TFLite agreement and node tests without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
+run "ORT/TFLite agreement and node tests without AVX2" DOTNET_EnableAVX2=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
+run "ORT/TFLite agreement and node tests without hardware intrinsics" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

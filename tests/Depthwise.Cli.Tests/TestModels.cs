@@ -83,6 +83,25 @@ internal static class TestModels
         return path;
     }
 
+    /// <summary>
+    /// Two inputs, two outputs of different types: q: uint8[1,1000] → Identity → "q_out" uint8[1,1000], and
+    /// f: float32[2,3] → Relu → "f_out" float32[2,3]; for the reference-comparison rules (quantized and float).
+    /// </summary>
+    public static string WriteTwoOutputNet(string path)
+    {
+        var graph = new GraphProto { Name = "two_outputs" };
+        graph.Input.Add(TensorInfo("q", 2, 1, 1000));
+        graph.Input.Add(TensorInfo("f", 1, 2, 3));
+        graph.Output.Add(TensorInfo("q_out", 2, 1, 1000));
+        graph.Output.Add(TensorInfo("f_out", 1, 2, 3));
+        graph.Node.Add(Node("copy", "Identity", ["q"], ["q_out"]));
+        graph.Node.Add(Node("relu", "Relu", ["f"], ["f_out"]));
+        var model = new ModelProto { IrVersion = 8, ProducerName = "cli-tests", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 14 });
+        File.WriteAllBytes(path, model.ToByteArray());
+        return path;
+    }
+
     private static NodeProto Node(string name, string op, string[] inputs, string[] outputs)
     {
         var n = new NodeProto { Name = name, OpType = op };

@@ -68,6 +68,18 @@ public class VerifyCommandTests
         Assert.True(r.ExitCode == 0, r.ToString());
     }
 
+    [SkippableFact]
+    public void JsonWithoutAFilePrintsTheObjectInsteadOfTheText()
+    {
+        TestModels.RequireNodeTests();
+        using var cli = new CliRunner();
+        var r = cli.Run("verify", Path.Combine(TestModels.NodeTests, "test_relu"), "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal(1, doc.RootElement.GetProperty("passed").GetInt32());
+        Assert.Equal("test_relu", doc.RootElement.GetProperty("cases")[0].GetProperty("name").GetString());
+    }
+
     [Fact]
     public void FoldersWithoutCasesAreUserErrors()
     {

@@ -156,22 +156,12 @@ public sealed partial class TorchvisionModelTests(ITestOutputHelper output)
         {
             string name = session.Outputs[o].Name;
             Assert.True(theirs.TryGetValue(OrtFileName().Replace(name, "_"), out var reference), $"ONNX Runtime produced no output '{name}'");
-            Assert.Equal(reference.Shape, ours[o].Shape);
-            var r = reference.AsSpan<float>();
-            var d = ours[o].AsSpan<float>();
-            double scale = 0, maxErr = 0;
-            int worst = 0;
-            for (int i = 0; i < r.Length; i++)
-            {
-                scale = Math.Max(scale, Math.Abs(r[i]));
-                double err = float.IsFinite(d[i]) ? Math.Abs(d[i] - r[i]) : double.PositiveInfinity;
-                if (err > maxErr) { maxErr = err; worst = i; }
-            }
-            double allowed = RelativeTolerance * scale;
-            output.WriteLine($"{name} {ours[o].Shape}: max |ORT| {scale:G4}, max |ours - ORT| {maxErr:G3} ({maxErr / scale:G3} relative; allowed {RelativeTolerance:G})");
-            Assert.True(scale > 0, $"output '{name}' is all zeros in ONNX Runtime; the test would prove nothing");
-            Assert.True(maxErr <= allowed,
-                $"output '{name}': max |ours - ORT| = {maxErr:G4} at flat index {worst} (ours {d[worst]}, ORT {r[worst]}) exceeds {allowed:G4} = {RelativeTolerance:G} x max |ORT| {scale:G4}");
+            // The same rule as depthwise verify and the TFLite conformance tests (TensorComparison's float rule).
+            var c = TensorComparison.Compare(reference, ours[o], new ComparisonTolerance { Relative = RelativeTolerance });
+            output.WriteLine($"{name} {ours[o].Shape}: max |ORT| {c.Scale:G4}, max |ours - ORT| {c.MaxAbsDifference:G3} ({c.RelativeError:G3} relative; allowed {RelativeTolerance:G})");
+            Assert.True(c.Rule != ComparisonRule.Mismatch, c.MismatchReason);
+            Assert.True(c.Scale > 0, $"output '{name}' is all zeros in ONNX Runtime; the test would prove nothing");
+            Assert.True(c.Passed, $"output '{name}': {c.Metric}; {c.Worst}");
         }
     }
 
