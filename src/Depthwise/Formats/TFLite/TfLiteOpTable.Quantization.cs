@@ -98,11 +98,60 @@ internal static partial class TfLiteOpTable
         }
     }
 
-    private static void AddQuantizedConv(TfLiteNode n, ConvAttributes a, Value weights, Value? bias) =>
-        throw n.Unsupported("quantized convolution needs QLinearConv, which is not available yet");
+    private static ConvActivation QuantizedActivation(TfLiteNode n, TfLiteActivation a) =>
+        TfLiteNode.ConvActivationOf(a) ?? throw n.Unsupported($"fused activation {a} on a quantized {n.Code.Name}");
 
-    private static void AddQuantizedFullyConnected(TfLiteNode n, Value input, Value? bias, TfLiteActivation activation, bool reshapeOut) =>
-        throw n.Unsupported("quantized FULLY_CONNECTED needs QLinearGemm, which is not available yet");
+    private static void RequireInt32Bias(TfLiteNode n, int i)
+    {
+        if (n.HasInput(i) && n.InputType(i) != DataType.Int32)
+            throw n.Unsupported($"a quantized {n.Code.Name} with a {DataTypes.Name(n.InputType(i))} bias (only int32 is supported)");
+    }
+
+    /// <summary>
+    /// Quantized CONV_2D / DEPTHWISE_CONV_2D: QLinearConv over NHWC data with the permuted weights (their per-channel
+    /// quantization now on axis 0), the int32 bias, TFLite's fixed-point requantization and the fused clamp.
+    /// </summary>
+    private static void AddQuantizedConv(TfLiteNode n, ConvAttributes a, Value weights, Value? bias)
+    {
+        RequireInputQuant(n, 0);
+        if (n.InputQuant(1) is null) throw n.Invalid($"reads quantized data but its filter {n.InputTensor(1)} has no quantization parameters");
+        RequireInt32Bias(n, 2);
+        n.Add(new QLinearConvOp
+        {
+            Strides = a.Strides,
+            Dilations = a.Dilations,
+            AutoPad = a.Padding,
+            Group = a.Group,
+            Layout = ChannelLayout.ChannelsLast,
+            Activation = QuantizedActivation(n, a.Activation),
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+            Requantize = n.ImportOptions.ConvolutionRequantize,
+        }, [n.Input(0), weights, bias], n.Output(0));
+    }
+
+    /// <summary>Quantized FULLY_CONNECTED: QLinearGemm with B as [N, K], then the keep_num_dims reshape.</summary>
+    private static void AddQuantizedFullyConnected(TfLiteNode n, Value input, Value? bias, TfLiteActivation activation, bool reshapeOut)
+    {
+        RequireInputQuant(n, 0);
+        if (n.InputQuant(1) is null) throw n.Invalid($"reads quantized data but its weights {n.InputTensor(1)} have no quantization parameters");
+        RequireInt32Bias(n, 2);
+        var gemm = new QLinearGemmOp
+        {
+            TransB = true,
+            Activation = QuantizedActivation(n, activation),
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+            Requantize = n.ImportOptions.ConvolutionRequantize,
+        };
+        if (!reshapeOut)
+        {
+            n.Add(gemm, [input, n.Input(1), bias], n.Output(0));
+            return;
+        }
+        var y = n.AddTemp("gemm", gemm, input, n.Input(1), bias);
+        n.Add(new ReshapeOp(), [y, n.Int64s("output_shape", OutputShapeWithDynamicBatch(n.OutputTensor(0)))], n.Output(0));
+    }
 
     private static void AddQuantizedPool(TfLiteNode n, bool average, int[] kernel, int[] strides, AutoPad pad, TfLiteActivation activation)
     {
@@ -158,11 +207,15 @@ internal static partial class TfLiteOpTable
         n.Add(new QLinearLookupOp { Kind = kind, Alpha = alpha, OutputQuant = RequireOutputQuant(n), OutputType = n.OutputType(0) }, [n.Input(0)], n.Output(0));
     }
 
-    /// <summary>Input <paramref name="i"/> requantized to <paramref name="q"/> when its quantization differs (QLinearLookup Identity).</summary>
+    /// <summary>
+    /// Input <paramref name="i"/> requantized to <paramref name="q"/> when its quantization differs (QLinearLookup
+    /// Identity). TFLite's CONCATENATION rescales in float (round(q·s + b)), so the float table rounding is the one that
+    /// matches it, not the fixed-point requantization.
+    /// </summary>
     private static Value Requantized(TfLiteNode n, int i, QuantParams q, DataType type)
     {
         var inQ = RequireInputQuant(n, i);
         if (SameQuant(inQ, q) && n.InputType(i) == type) return n.Input(i);
-        return n.AddTemp($"requantized_{i}", new QLinearLookupOp { Kind = QLinearLookupKind.Identity, OutputQuant = q, OutputType = type }, n.Input(i));
+        return n.AddTemp($"requantized_{i}", new QLinearLookupOp { Kind = QLinearLookupKind.Identity, OutputQuant = q, OutputType = type, Requantize = RequantizeMode.FloatRoundHalfEven }, n.Input(i));
     }
 }

@@ -370,7 +370,7 @@ internal static partial class TfLiteOpTable
             if (a < -rank || a >= rank) throw n.Invalid($"axis {a} is out of range for rank {rank}");
             axes.Add(a < 0 ? a + rank : a);
         }
-        if (n.InputQuant(0) is not null)
+        if (IsQuantized(n, 0))
         {
             AddQuantizedReduce(n, op, axes, keepDims, mean);
             return;

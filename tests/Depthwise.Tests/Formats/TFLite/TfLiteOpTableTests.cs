@@ -757,6 +757,90 @@ public sealed class TfLiteOpTableTests
         Assert.Equal(new byte[] { 130, 10, 140, 100 }, outs[0].ToArray<byte>());
     }
 
+    /// <summary>A naive uint8 NHWC convolution (OHWI filters, per-tensor), requantized as XNNPACK (float scale, half to even) or TFLite's fixed point.</summary>
+    private static byte[] QConv(byte[] x, int[] xs, byte[] w, int[] ws, int[] bias, int stride, bool same, QuantParams qx, QuantParams qw, QuantParams qy, bool fixedPoint, out int[] ys)
+    {
+        int h = xs[1], wd = xs[2], c = xs[3], o = ws[0], kh = ws[1], kw = ws[2];
+        var (oh, ph) = Window(h, kh, stride, 1, same);
+        var (ow, pw) = Window(wd, kw, stride, 1, same);
+        ys = [1, oh, ow, o];
+        var y = new byte[oh * ow * o];
+        int zx = (int)qx.ZeroPoints[0], zw = (int)qw.ZeroPoints[0], zy = (int)qy.ZeroPoints[0];
+        float scale = qx.Scales[0] * qw.Scales[0] / qy.Scales[0];
+        var (mult, shift) = Depthwise.Kernels.Quantized.FixedPoint.QuantizeMultiplier((double)(qx.Scales[0] * qw.Scales[0]) / qy.Scales[0]);
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++)
+                for (int oc = 0; oc < o; oc++)
+                {
+                    int acc = bias[oc];
+                    for (int ky = 0; ky < kh; ky++)
+                        for (int kx = 0; kx < kw; kx++)
+                        {
+                            int iy = oy * stride - ph + ky, ix = ox * stride - pw + kx;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                            for (int k = 0; k < c; k++) acc += (x[(iy * wd + ix) * c + k] - zx) * (w[((oc * kh + ky) * kw + kx) * c + k] - zw);
+                        }
+                    int v = fixedPoint
+                        ? Depthwise.Kernels.Quantized.FixedPoint.MultiplyByQuantizedMultiplier(acc, mult, shift) + zy
+                        : (int)MathF.Round(acc * scale, MidpointRounding.ToEven) + zy;
+                    y[(oy * ow + ox) * o + oc] = (byte)Math.Clamp(v, 0, 255);
+                }
+        return y;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void QuantizedConv2DIsQLinearConvWithTheChosenRequantization(bool fixedPoint)
+    {
+        int[] xs = [1, 6, 5, 3], ws = [4, 3, 3, 3];
+        var r = new Random(31);
+        var x = Enumerable.Range(0, 90).Select(_ => (byte)r.Next(256)).ToArray();
+        var w = Enumerable.Range(0, 108).Select(_ => (byte)r.Next(256)).ToArray();
+        var bias = Enumerable.Range(0, 4).Select(_ => r.Next(-2000, 2000)).ToArray();
+        QuantParams qx = QuantParams.PerTensor(0.02f, 128), qw = QuantParams.PerTensor(0.013f, 140), qy = QuantParams.PerTensor(0.11f, 100);
+        var expected = QConv(x, xs, w, ws, bias, 2, true, qx, qw, qy, fixedPoint, out var ys);
+        var b = new TfLiteModelBuilder();
+        int xi = b.Tensor("x", TfLiteTensorType.UINT8, xs, quantization: TfLiteModelBuilder.Quant([0.02f], [128]));
+        int wi = b.Tensor("w", TfLiteTensorType.UINT8, ws, w, TfLiteModelBuilder.Quant([0.013f], [140]));
+        int bi = b.IntConst("b", [4], bias);
+        int yi = b.Tensor("y", TfLiteTensorType.UINT8, ys, quantization: TfLiteModelBuilder.Quant([0.11f], [100]));
+        b.Inputs.Add(xi);
+        b.Outputs.Add(yi);
+        b.Op(B.CONV_2D, [xi, wi, bi], [yi], O.Conv2D, ConvOptions(true, 2, 2, TfLiteActivation.None));
+        var options = fixedPoint ? new TfLiteImportOptions { ConvolutionRequantize = Depthwise.Kernels.Quantized.RequantizeMode.TfLiteFixedPoint } : null;
+        var g = TfLiteImporter.Import(b.Build(), "q.tflite", options);
+        var conv = Assert.IsType<QLinearConvOp>(Assert.Single(g.Nodes).Op);
+        Assert.Equal(fixedPoint ? Depthwise.Kernels.Quantized.RequantizeMode.TfLiteFixedPoint : Depthwise.Kernels.Quantized.RequantizeMode.FloatRoundHalfEven, conv.Requantize);
+        Assert.Equal(ChannelLayout.ChannelsLast, conv.Layout);
+        var y = new InferenceSession(g).Run(Tensor.FromArray(new Shape(xs), x, qx))[0];
+        Assert.Equal(qy, y.Quant);
+        Assert.Equal(expected, y.ToArray<byte>());
+    }
+
+    [Fact]
+    public void QuantizedFullyConnectedIsQLinearGemmOverTheFlattenedInput()
+    {
+        var r = new Random(32);
+        var x = Enumerable.Range(0, 12).Select(_ => (byte)r.Next(256)).ToArray();
+        var w = Enumerable.Range(0, 18).Select(_ => (byte)r.Next(256)).ToArray();
+        var bias = new[] { 100, -50, 7 };
+        QuantParams qx = QuantParams.PerTensor(0.05f, 120), qw = QuantParams.PerTensor(0.01f, 130), qy = QuantParams.PerTensor(0.2f, 90);
+        // FC over [2, 6] rows = a 1×1 convolution over a [1, 1, 2, 6] image.
+        var expected = QConv(x, [1, 1, 2, 6], w, [3, 1, 1, 6], bias, 1, false, qx, qw, qy, fixedPoint: false, out _);
+        var b = new TfLiteModelBuilder();
+        int xi = b.Tensor("x", TfLiteTensorType.UINT8, [2, 1, 6], quantization: TfLiteModelBuilder.Quant([0.05f], [120]));
+        int wi = b.Tensor("w", TfLiteTensorType.UINT8, [3, 6], w, TfLiteModelBuilder.Quant([0.01f], [130]));
+        int bi = b.IntConst("b", [3], bias);
+        int yi = b.Tensor("y", TfLiteTensorType.UINT8, [2, 3], quantization: TfLiteModelBuilder.Quant([0.2f], [90]));
+        b.Inputs.Add(xi);
+        b.Outputs.Add(yi);
+        b.Op(B.FULLY_CONNECTED, [xi, wi, bi], [yi], O.FullyConnected, new FbTable());
+        var g = TfLiteImporter.Import(b.Build());
+        Assert.Contains(g.Nodes, n => n.Op is QLinearGemmOp { TransB: true });
+        Assert.Equal(expected, new InferenceSession(g).Run(Tensor.FromArray(new Shape(2, 1, 6), x, qx))[0].ToArray<byte>());
+    }
+
     // ---------------------------------------------------------------- names and errors
 
     [Fact]
