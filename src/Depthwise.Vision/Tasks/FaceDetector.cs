@@ -66,16 +66,16 @@ public sealed class FaceDetector
     private static (int Boxes, int Scores, int Count) FindOutputs(VisionModel model)
     {
         int boxes = -1, scores = -1, count = 0;
-        for (int i = 0; i < model.Outputs.Count; i++)
+        for (int i = 0; i < model.OutputShapes.Count; i++)
         {
-            var shape = model.Outputs[i].Shape;
-            if (shape is not { Count: 3 } || !shape[1].IsKnown || !shape[2].IsKnown) continue;
-            if (shape[2].Size == 16 && boxes < 0) (boxes, count) = (i, shape[1].Size);
-            else if (shape[2].Size == 1 && scores < 0) scores = i;
+            var shape = model.OutputShapes[i];
+            if (shape.Rank != 3) continue;
+            if (shape[2] == 16 && boxes < 0) (boxes, count) = (i, shape[1]);
+            else if (shape[2] == 1 && scores < 0) scores = i;
         }
-        if (boxes < 0 || scores < 0 || model.Outputs[scores].Shape![1].Size != count)
+        if (boxes < 0 || scores < 0 || model.OutputShapes[scores][1] != count)
             throw new UnsupportedModelException(
-                $"not a BlazeFace model: it needs outputs [1,N,16] (box and keypoint regressors) and [1,N,1] (scores); this one has {string.Join(", ", model.Outputs)}",
+                $"not a BlazeFace model: it needs outputs [1,N,16] (box and keypoint regressors) and [1,N,1] (scores); this one has {model.DescribeOutputs()}",
                 model.Source);
         return (boxes, scores, count);
     }

@@ -40,23 +40,22 @@ public sealed class ImageSegmenter
         Model = model;
         Options = options ?? new ImageSegmenterOptions();
         if (model.Outputs.Count == 0) throw new UnsupportedModelException("a segmenter needs a mask output; the model has none", model.Source);
-        var output = model.Outputs[0];
-        var shape = output.Shape;
-        bool integer = output.DataType is DataType.Int32 or DataType.Int64;
-        bool floatLike = output.DataType is DataType.Float32 or DataType.Float16 or DataType.UInt8 or DataType.Int8;
-        int channels;
-        if (shape is { Count: 3 } && integer)
+        var shape = model.OutputShapes[0];
+        var type = model.OutputTypes[0];
+        bool integer = type is DataType.Int32 or DataType.Int64;
+        bool floatLike = type is DataType.Float32 or DataType.Float16 or DataType.UInt8 or DataType.Int8;
+        int channels = 0;
+        if (shape.Rank == 3 && shape[0] == 1 && integer)
         {
-            (_kind, channels) = (OutputKind.ClassIndices, 0);
+            _kind = OutputKind.ClassIndices;
         }
-        else if (shape is { Count: 4 } && (integer || floatLike))
+        else if (shape.Rank == 4 && shape[0] == 1 && (integer || floatLike))
         {
-            var c = model.Input.Layout == TensorLayout.Nchw ? shape[1] : shape[3];
-            channels = c.IsKnown ? c.Size : -1;
+            channels = model.Input.Layout == TensorLayout.Nchw ? shape[1] : shape[3];
             _kind = integer ? OutputKind.ClassIndices : channels == 1 ? OutputKind.Confidence : OutputKind.Scores;
             if (integer && channels != 1) throw NotAMask(model);
-            if (channels is < 1 or > 256)
-                throw new UnsupportedModelException($"output {output} has {(channels < 0 ? "an unknown number of" : channels.ToString(System.Globalization.CultureInfo.InvariantCulture))} classes; segmenters support 1 to 256", model.Source);
+            if (channels > 256)
+                throw new UnsupportedModelException($"output {model.DescribeOutput(0)} has {channels} classes; segmenters support at most 256", model.Source);
         }
         else
         {
@@ -71,7 +70,7 @@ public sealed class ImageSegmenter
     }
 
     private static UnsupportedModelException NotAMask(VisionModel model) => new(
-        $"not a segmentation model: output {model.Outputs[0]} is not per-pixel scores [1,H,W,C] (or [1,C,H,W]) nor class indices [1,H,W]", model.Source);
+        $"not a segmentation model: output {model.DescribeOutput(0)} is not per-pixel scores [1,H,W,C] (or [1,C,H,W]) nor class indices [1,H,W]", model.Source);
 
     /// <summary>The model.</summary>
     public VisionModel Model { get; }

@@ -54,8 +54,8 @@ public sealed class ObjectDetector
         else
         {
             (_boxesOutput, _scoresOutput) = FindRawOutputs(model);
-            var boxShape = model.Outputs[_boxesOutput].Shape!;
-            int numBoxes = boxShape[1].Size, numCoords = boxShape[2].Size, numClasses = model.Outputs[_scoresOutput].Shape![2].Size;
+            var boxShape = model.OutputShapes[_boxesOutput];
+            int numBoxes = boxShape[1], numCoords = boxShape[2], numClasses = model.OutputShapes[_scoresOutput][2];
             var (anchors, decoding, nms) = RawSsdDefaults(model, numBoxes, numCoords, numClasses);
             var meta = model.OutputMetadata(_scoresOutput);
             Labels = Options.Labels ?? meta?.Labels ?? meta?.ValueLabels ?? [];
@@ -111,18 +111,18 @@ public sealed class ObjectDetector
     private static (int Boxes, int Scores) FindRawOutputs(VisionModel model)
     {
         int boxes = -1, scores = -1;
-        for (int i = 0; i < model.Outputs.Count && (boxes < 0 || scores < 0); i++)
+        for (int i = 0; i < model.OutputShapes.Count && (boxes < 0 || scores < 0); i++)
         {
-            var s = model.Outputs[i].Shape;
-            if (s is not { Count: 3 } || !s[1].IsKnown || !s[2].IsKnown) continue;
-            bool boxLike = s[2].Size >= 4 && s[2].Size % 2 == 0;
-            if (boxes < 0 && boxLike && (scores < 0 || model.Outputs[scores].Shape![1].Size == s[1].Size)) boxes = i;
-            else if (scores < 0 && (boxes < 0 || model.Outputs[boxes].Shape![1].Size == s[1].Size)) scores = i;
+            var s = model.OutputShapes[i];
+            if (s.Rank != 3 || s[0] != 1) continue;
+            bool boxLike = s[2] >= 4 && s[2] % 2 == 0;
+            if (boxes < 0 && boxLike && (scores < 0 || model.OutputShapes[scores][1] == s[1])) boxes = i;
+            else if (scores < 0 && (boxes < 0 || model.OutputShapes[boxes][1] == s[1])) scores = i;
         }
         if (boxes < 0 || scores < 0)
             throw new UnsupportedModelException(
                 "not a detection model: it needs TFLite_Detection_PostProcess outputs, or raw SSD outputs [1,N,4+2k] (boxes) and [1,N,C] (scores); " +
-                $"this one has {string.Join(", ", model.Outputs)}", model.Source);
+                $"this one has {model.DescribeOutputs()}", model.Source);
         return (boxes, scores);
     }
 

@@ -20,6 +20,11 @@ public sealed class VisionModel
         var graph = session.Graph;
         Metadata = graph.ModelInfo;
         Input = ImageInputSpec.Find(session.Inputs, graph.Inputs.Count > 0 ? graph.Inputs[0].Quant : null, InputMetadata, source);
+        // Compiling the plan for the image size now gives every output's concrete shape and type (declared shapes
+        // may be missing, e.g. after TFLite_Detection_PostProcess); the plan is cached for the runs that follow.
+        var plan = session.GetPlan([Input.Shape]);
+        OutputShapes = plan.OutputShapes;
+        OutputTypes = plan.OutputTypes;
     }
 
     /// <summary>Loads a model file (TFLite or ONNX) and checks that its input is an image.</summary>
@@ -55,8 +60,20 @@ public sealed class VisionModel
     /// <summary>The metadata of the image input, or null.</summary>
     public TensorMetadata? InputMetadata => Metadata is { Inputs.Count: > 0 } m ? m.Inputs[0] : null;
 
-    /// <summary>The model's outputs, in order.</summary>
+    /// <summary>The model's outputs as declared, in order (names, types; shapes may be partly unknown).</summary>
     public IReadOnlyList<TensorInfo> Outputs => Session.Outputs;
+
+    /// <summary>The shape of each output for one image, from the plan compiled for <see cref="ImageInputSpec.Shape"/>.</summary>
+    public IReadOnlyList<Shape> OutputShapes { get; }
+
+    /// <summary>The element type of each output.</summary>
+    public IReadOnlyList<DataType> OutputTypes { get; }
+
+    /// <summary>Output <paramref name="index"/> described for messages: name, type and shape.</summary>
+    public string DescribeOutput(int index) => $"{Outputs[index].Name}: {DataTypes.Name(OutputTypes[index])}{OutputShapes[index]}";
+
+    /// <summary>Every output described for messages.</summary>
+    public string DescribeOutputs() => string.Join(", ", Enumerable.Range(0, Outputs.Count).Select(DescribeOutput));
 
     /// <summary>The metadata of output <paramref name="index"/>, or null.</summary>
     public TensorMetadata? OutputMetadata(int index) => Metadata is { } m && index >= 0 && index < m.Outputs.Count ? m.Outputs[index] : null;
