@@ -18,20 +18,22 @@ public sealed class ImageClassifier
     private readonly HashSet<int> _denied = [];
 
     /// <summary>Loads a classification model.</summary>
-    /// <exception cref="UnsupportedModelException">The model's input is not an image or it has no output.</exception>
+    /// <exception cref="UnsupportedModelException">The model's input is not an image or its first output is not a score vector.</exception>
     /// <exception cref="ArgumentException">An allowed or denied label is not among the labels, or both lists are given.</exception>
     public ImageClassifier(string modelPath, ImageClassifierOptions? options = null)
         : this(VisionModel.Load(modelPath, options?.Session), options) { }
 
     /// <summary>Classifies with an already loaded model.</summary>
-    /// <exception cref="UnsupportedModelException">The model has no output.</exception>
+    /// <exception cref="UnsupportedModelException">The model's first output is not a score vector.</exception>
     /// <exception cref="ArgumentException">An allowed or denied label is not among the labels, or both lists are given.</exception>
     public ImageClassifier(VisionModel model, ImageClassifierOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         Options = options ?? new ImageClassifierOptions();
-        if (model.Outputs.Count == 0) throw new UnsupportedModelException("a classifier needs an output of scores; the model has none", model.Source);
+        if (model.Outputs.Count == 0 || model.VectorLength(0) < 1)
+            throw new UnsupportedModelException(
+                $"not a classifier: it needs a score vector output [1,N] (or [1,1,1,N]); this one has {(model.Outputs.Count == 0 ? "none" : model.DescribeOutputs())}", model.Source);
         var outputMetadata = model.OutputMetadata(0);
         Labels = Options.Labels ?? outputMetadata?.Labels ?? [];
         if (Options.ApplyScoreCalibration && outputMetadata?.ScoreCalibration is { } calibration) _calibrator = new ScoreCalibrator(calibration);

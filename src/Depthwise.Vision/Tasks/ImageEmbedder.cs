@@ -14,18 +14,20 @@ public sealed class ImageEmbedder
     private readonly ImageToTensorConverter _converter;
 
     /// <summary>Loads an embedding model.</summary>
-    /// <exception cref="UnsupportedModelException">The model's input is not an image or it has no output.</exception>
+    /// <exception cref="UnsupportedModelException">The model's input is not an image or its first output is not a vector.</exception>
     public ImageEmbedder(string modelPath, ImageEmbedderOptions? options = null)
         : this(VisionModel.Load(modelPath, options?.Session), options) { }
 
     /// <summary>Embeds with an already loaded model.</summary>
-    /// <exception cref="UnsupportedModelException">The model has no output.</exception>
+    /// <exception cref="UnsupportedModelException">The model's first output is not a vector.</exception>
     public ImageEmbedder(VisionModel model, ImageEmbedderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         Options = options ?? new ImageEmbedderOptions();
-        if (model.Outputs.Count == 0) throw new UnsupportedModelException("an embedder needs a feature vector output; the model has none", model.Source);
+        if (model.Outputs.Count == 0 || model.VectorLength(0) < 1)
+            throw new UnsupportedModelException(
+                $"not an embedder: it needs a feature vector output [1,N] (or [1,1,1,N]); this one has {(model.Outputs.Count == 0 ? "none" : model.DescribeOutputs())}", model.Source);
         var baseOptions = ImageToTensorOptions.TaskLibrary(model.Input.Width, model.Input.Height);
         _converter = new ImageToTensorConverter(model.CreatePreprocessing(baseOptions, Options, model.FamilyDefault(DefaultFloatNormalization)));
     }

@@ -72,6 +72,18 @@ public sealed class VisionModel
     /// <summary>Output <paramref name="index"/> described for messages: name, type and shape.</summary>
     public string DescribeOutput(int index) => $"{Outputs[index].Name}: {DataTypes.Name(OutputTypes[index])}{OutputShapes[index]}";
 
+    /// <summary>
+    /// The number of values of output <paramref name="index"/> when it is a vector for the one image ([N], [1, N],
+    /// [1, 1, 1, N]: every dimension but the last is 1); −1 otherwise.
+    /// </summary>
+    public int VectorLength(int index)
+    {
+        var shape = OutputShapes[index];
+        if (shape.Rank == 0) return -1;
+        for (int d = 0; d < shape.Rank - 1; d++) if (shape[d] != 1) return -1;
+        return shape[shape.Rank - 1];
+    }
+
     /// <summary>Every output described for messages.</summary>
     public string DescribeOutputs() => string.Join(", ", Enumerable.Range(0, Outputs.Count).Select(DescribeOutput));
 
