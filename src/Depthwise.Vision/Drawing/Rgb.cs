@@ -18,6 +18,9 @@ public readonly record struct Rgb(byte R, byte G, byte B)
     /// <summary>Black or white, whichever reads better on this colour.</summary>
     public Rgb Contrasting => Luminance > 140f ? Black : White;
 
+    /// <summary>The colour as <c>#RRGGBB</c>.</summary>
+    public override string ToString() => $"#{R:X2}{G:X2}{B:X2}";
+
     /// <summary>A colour from hue (0..1, wrapping), saturation and value (0..1).</summary>
     public static Rgb FromHsv(float hue, float saturation, float value)
     {
