@@ -54,8 +54,10 @@ public static class Annotator
     }
 
     /// <summary>
-    /// The image with the segmentation blended over it (<paramref name="alpha"/> of the class colour; class 0, the
-    /// background, left clear), and a legend of the classes present. The result must have the image's size.
+    /// The image with the segmentation blended over it (<paramref name="alpha"/> of the class colour, region borders at
+    /// full strength; class 0, the background, left clear), and a legend of the classes present. Classes take the
+    /// bright <see cref="Palette.Distinct"/> colours (PASCAL VOC's are too pale on skin and sky); one-channel models
+    /// tint by confidence. The result must have the image's size.
     /// </summary>
     public static Image DrawSegmentation(Image image, SegmentationResult result, float alpha = 0.55f)
     {
@@ -68,14 +70,15 @@ public static class Annotator
         if (result.ConfidenceMask is { } confidence)
             canvas.BlendWeights(confidence, ForegroundColor, alpha);
         else
-            canvas.BlendClassMap(result.CategoryMask, Palette.Segmentation, alpha);
+            canvas.BlendClassMap(result.CategoryMask, Palette.Distinct, alpha);
+        canvas.DrawClassBorders(result.CategoryMask, c => result.ConfidenceMask is null ? Palette.Distinct(c) : ForegroundColor);
         int scale = canvas.DefaultTextScale, y = 2 * scale, lineHeight = BitmapFont.MeasureHeight(scale) + 3 * scale;
         for (int c = 1; c < counts.Length; c++)
         {
             if (counts[c] == 0) continue;
             string name = result.LabelOf(c) is { Length: > 0 } label ? label : "#" + c.ToString(CultureInfo.InvariantCulture);
             double share = 100.0 * counts[c] / result.CategoryMask.Length;
-            var color = result.ConfidenceMask is null ? Palette.Segmentation(c) : ForegroundColor;
+            var color = result.ConfidenceMask is null ? Palette.Distinct(c) : ForegroundColor;
             canvas.DrawLabel(2 * scale, y + lineHeight, $"{name} {share.ToString("F1", CultureInfo.InvariantCulture)}%", color, scale);
             y += lineHeight;
         }

@@ -184,6 +184,37 @@ public sealed class Canvas
     }
 
     /// <summary>
+    /// Paints, at full strength, the pixels on the border of each class region of <paramref name="classMap"/> (a pixel
+    /// whose right or lower neighbour has another class, and that neighbour), in the colour of the class on that side;
+    /// <paramref name="skipClass"/> (−1: none) gets no border of its own.
+    /// </summary>
+    public void DrawClassBorders(ReadOnlySpan<byte> classMap, Func<int, Rgb> colorOf, int skipClass = 0)
+    {
+        ArgumentNullException.ThrowIfNull(colorOf);
+        if (classMap.Length != Width * Height)
+            throw new ArgumentException($"the class map has {classMap.Length} values for a {Width}x{Height} canvas", nameof(classMap));
+        for (int y = 0; y < Height; y++)
+        {
+            for (int x = 0; x < Width; x++)
+            {
+                int c = classMap[y * Width + x];
+                int right = x + 1 < Width ? classMap[y * Width + x + 1] : c;
+                int below = y + 1 < Height ? classMap[(y + 1) * Width + x] : c;
+                if (right != c)
+                {
+                    if (c != skipClass) BlendPixel(x, y, colorOf(c));
+                    if (right != skipClass) BlendPixel(x + 1, y, colorOf(right));
+                }
+                if (below != c)
+                {
+                    if (c != skipClass) BlendPixel(x, y, colorOf(c));
+                    if (below != skipClass) BlendPixel(x, y + 1, colorOf(below));
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Tints every pixel towards <paramref name="color"/> in proportion to its weight in <paramref name="weights"/>
     /// (0..1 per pixel, the canvas's size) times <paramref name="alpha"/>: a confidence mask overlay.
     /// </summary>
