@@ -1,3 +1,7 @@
+using Depthwise.Graph;
+using Depthwise.Ops;
+using Depthwise.Tensors;
+using Depthwise.Vision.Preprocessing;
 using Depthwise.Vision.Tasks;
 using Depthwise.Vision.Tests.Preprocessing;
 using Xunit.Abstractions;
@@ -81,6 +85,68 @@ public class ImageSegmenterTests(ITestOutputHelper output)
         Assert.Equal(0, result.CategoryMask[At(594, 5)]);
         var gray = result.ToConfidenceImage()!;
         Assert.Equal(PixelFormat.Gray8, gray.Format);
+    }
+
+    /// <summary>An 8 × 8 image of 2 × 2 blocks; block (i, j) has the value <paramref name="value"/>(i, j) in every channel.</summary>
+    private static Image Blocks(PixelFormat format, Func<int, int, byte> value)
+    {
+        var image = new Image(8, 8, format);
+        for (int y = 0; y < 8; y++)
+            for (int x = 0; x < 8; x++)
+                for (int c = 0; c < image.Channels; c++)
+                    image.Pixels[(y * 8 + x) * image.Channels + c] = value(x / 2, y / 2);
+        return image;
+    }
+
+    [Fact]
+    public void NchwScoresAreReadPerChannel()
+    {
+        // image [1,3,4,4] → Identity: class c scores are channel c. An RGB image whose red, green or blue dominates
+        // per 2 × 2 block must come out as class 0, 1 or 2 there.
+        var g = new Graph.Graph("nchw");
+        var x = g.AddInput("image", DataType.Float32, [Dim.Known(1), Dim.Known(3), Dim.Known(4), Dim.Known(4)]);
+        g.AddOutput(g.AddNode("id", new IdentityOp(), [x], ["scores"]).Outputs[0]);
+        var segmenter = new ImageSegmenter(VisionModel.FromGraph(g), new ImageSegmenterOptions { Normalization = TensorNormalization.Identity });
+        Assert.Equal(3, segmenter.ClassCount);
+        var image = new Image(8, 8, PixelFormat.Rgb24);
+        for (int i = 0; i < 64; i++)
+        {
+            int cls = (i % 8 / 2 + i / 8 / 2) % 3; // block column + block row, mod 3
+            image.Pixels[i * 3 + cls] = 200;
+        }
+        var result = segmenter.Segment(image);
+        Assert.Equal((8, 8), (result.Width, result.Height));
+        for (int i = 0; i < 64; i++) Assert.Equal((i % 8 / 2 + i / 8 / 2) % 3, result.CategoryMask[i]);
+    }
+
+    [Fact]
+    public void ClassIndexOutputsAreResizedWithNearestNeighbour()
+    {
+        // image [1,4,4,1] gray → Cast int64 → Reshape [1,4,4]: the class is the pixel value.
+        var g = new Graph.Graph("argmax-like");
+        var x = g.AddInput("image", DataType.Float32, [Dim.Known(1), Dim.Known(4), Dim.Known(4), Dim.Known(1)]);
+        var cast = g.AddNode("cast", new CastOp { To = DataType.Int64 }, [x], ["classes4"]).Outputs[0];
+        var shape = g.AddConstant("shape", Tensor.FromArray(new Shape(3), new long[] { 1, 4, 4 }));
+        g.AddOutput(g.AddNode("reshape", new ReshapeOp(), [cast, shape], ["classes"]).Outputs[0]);
+        var segmenter = new ImageSegmenter(VisionModel.FromGraph(g), new ImageSegmenterOptions { Normalization = TensorNormalization.Identity });
+        // 2 × 2 blocks of class 3·i + j: the 8 → 4 bilinear resize samples inside each block, the 4 → 8 nearest
+        // resize gives the blocks back exactly.
+        var result = segmenter.Segment(Blocks(PixelFormat.Gray8, (i, j) => (byte)(3 * i + j)));
+        for (int y = 0; y < 8; y++)
+            for (int xx = 0; xx < 8; xx++)
+                Assert.Equal(3 * (xx / 2) + y / 2, result.CategoryMask[y * 8 + xx]);
+        Assert.Null(result.ConfidenceMask);
+    }
+
+    [Fact]
+    public void ModelsWithoutAMaskOutputAreRefused()
+    {
+        var g = new Graph.Graph("vector");
+        var x = g.AddInput("image", DataType.Float32, [Dim.Known(1), Dim.Known(4), Dim.Known(4), Dim.Known(3)]);
+        var shape = g.AddConstant("shape", Tensor.FromArray(new Shape(2), new long[] { 1, 48 }));
+        g.AddOutput(g.AddNode("reshape", new ReshapeOp(), [x, shape], ["flat"]).Outputs[0]);
+        var e = Assert.Throws<UnsupportedModelException>(() => new ImageSegmenter(VisionModel.FromGraph(g)));
+        Assert.Contains("not a segmentation model: output flat: float32[1,48]", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
