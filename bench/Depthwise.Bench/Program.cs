@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Depthwise.Bench;
 
-// `gemm-quick [rounds]` is a fast Stopwatch sweep for tuning, `fma-peak` measures the per-core FMA peak the GEMM
+// `gemm-quick [rounds]` is a fast Stopwatch sweep for tuning, `jpeg-quick [rounds]` times the JPEG decoder against tjbench, `fma-peak` measures the per-core FMA peak the GEMM
 // figures are compared with; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
 if (args.Length > 0 && args[0] == "fma-peak")
 {
@@ -9,9 +9,19 @@ if (args.Length > 0 && args[0] == "fma-peak")
     else FmaPeakProbe.Run();
     return 0;
 }
+if (args.Length > 0 && args[0] == "jpeg-quick")
+{
+    JpegQuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return 0;
+}
 if (args.Length > 0 && args[0] == "gemm-quick")
 {
     GemmQuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "q8-quick")
+{
+    Q8QuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

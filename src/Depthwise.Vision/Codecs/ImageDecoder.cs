@@ -50,8 +50,7 @@ public static class ImageDecoder
     public static Image Decode(ReadOnlySpan<byte> data, ImageDecodeOptions? options = null, string? file = null) => Detect(data) switch
     {
         ImageFileFormat.Png => PngDecoder.Decode(data, options, file),
-        // The lead wires JpegDecoder.Decode(data, options, file) here at merge (it is written on another branch).
-        ImageFileFormat.Jpeg => throw new ImageFormatException("JPEG decoding is not available in this build", file, 0),
+        ImageFileFormat.Jpeg => JpegDecoder.Decode(data, options, file),
         ImageFileFormat.Bmp => BmpDecoder.Decode(data, options, file),
         ImageFileFormat.Pnm => PnmDecoder.Decode(data, options, file),
         _ => throw new ImageFormatException($"not a PNG, JPEG, BMP or PNM image: {Describe(data)}", file, 0),

@@ -8,8 +8,8 @@ namespace Depthwise.Passes;
 /// Switches a convolution network to the channels-last (NHWC) layout its kernels want, then removes the transposes
 /// that needs. Graph inputs and outputs keep their ONNX (NCHW) layout: a transpose at the graph boundary stays.
 /// <list type="number">
-/// <item>Every 4-D channels-first Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and
-/// BatchNormalization takes its NHWC form between Transpose(0,2,3,1) on its data inputs and Transpose(0,3,1,2) on its
+/// <item>Every 4-D channels-first Conv, QLinearConv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and
+/// BatchNormalization (every <see cref="IChannelLayoutOp"/>) takes its NHWC form between Transpose(0,2,3,1) on its data inputs and Transpose(0,3,1,2) on its
 /// output — correct at once, and no faster yet.</item>
 /// <item>Transposes are then pushed towards the outputs until they meet their inverse: two transposes in a row
 /// compose (and vanish when inverse); a transpose moves past layout-agnostic unary elementwise ops; past binary and
@@ -20,7 +20,7 @@ namespace Depthwise.Passes;
 /// <item>A transpose left that only moves dims of size 1 becomes a Reshape (no data movement), and a Reshape that only
 /// feeds a Flatten(axis = 1) and keeps dim 0 is skipped.</item>
 /// </list>
-/// Only graphs with a convolution whose weights are constant and 4-D are converted: without one there is no kernel
+/// Only graphs with a convolution (float or quantized) whose weights are constant and 4-D are converted: without one there is no kernel
 /// to gain anything, so single-operator graphs and non-vision graphs are left alone.
 /// </summary>
 public sealed class LayoutToChannelsLast : IGraphPass
@@ -41,7 +41,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
     public bool Run(Graph.Graph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        if (ConvolutionNetworksOnly && !graph.Nodes.Any(n => n.Op is ConvOp && n.Input(1)?.Constant is { Shape.Rank: 4 })) return false;
+        if (ConvolutionNetworksOnly && !graph.Nodes.Any(n => n.Op is ConvOp or QLinearConvOp && n.Input(1)?.Constant is { Shape.Rank: 4 })) return false;
         bool changed = Convert(graph);
         changed |= OptimizeTransposes(graph);
         changed |= TransposesToReshapes(graph);
@@ -64,6 +64,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
                 var t = GraphRewriter.InsertBefore(graph, node, $"{node.Name}/to_nhwc_{i}", new TransposeOp { Perm = ToLast }, [v],
                     [graph.UniqueValueName($"{v.Name}_nhwc")]);
                 t.Outputs[0].DataType = v.DataType;
+                t.Outputs[0].Quant = PerTensor(v.Quant);
                 node.Inputs[i] = t.Outputs[0];
             }
             node.Op = op.WithLayout(ChannelLayout.ChannelsLast);
@@ -83,6 +84,7 @@ public sealed class LayoutToChannelsLast : IGraphPass
         {
             var old = node.Outputs[k];
             var fresh = GraphRewriter.NewValue(graph, $"{old.Name}_{(SameAs(perm, ToFirst) ? "nhwc" : "t")}", old.DataType);
+            fresh.Quant = PerTensor(old.Quant);
             GraphRewriter.MoveOutput(node, k, fresh);
             GraphRewriter.InsertAfter(graph, node, $"{node.Name}/transpose_{k}", new TransposeOp { Perm = perm }, [fresh], [old.Name]);
         }
@@ -109,6 +111,12 @@ public sealed class LayoutToChannelsLast : IGraphPass
         }
         return changed;
     }
+
+    /// <summary>
+    /// The quantization a transposed copy of a value keeps: per-tensor parameters do not depend on the layout
+    /// (per-axis ones would have to follow the axis, so they are left to the operators' own inference).
+    /// </summary>
+    private static Tensors.QuantParams? PerTensor(Tensors.QuantParams? q) => q is { IsPerTensor: true } ? q : null;
 
     private static int[]? PermOf(Node t) =>
         t.Op is TransposeOp { Perm: { } p } ? p.ToArray() : null;

@@ -32,4 +32,12 @@ public sealed record QuantParams
 
     /// <summary>True when a single scale covers the whole tensor.</summary>
     public bool IsPerTensor => Scales.Count == 1;
+
+    /// <summary>Value equality: the same scales, zero points and (for per-axis parameters) axis.</summary>
+    public bool Equals(QuantParams? other) =>
+        other is not null && (ReferenceEquals(this, other)
+            || (Scales.SequenceEqual(other.Scales) && ZeroPoints.SequenceEqual(other.ZeroPoints) && (IsPerTensor || Axis == other.Axis)));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Scales.Count, Scales[0], ZeroPoints[0], IsPerTensor ? 0 : Axis);
 }

@@ -22,6 +22,8 @@ internal static partial class OnnxOpTable
         AddTensorRows(rows);
         AddReductionRows(rows);
         AddResizeRows(rows);
+        AddQuantizationRows(rows);
+        AddQuantizedConvRows(rows);
         ByName = rows.GroupBy(r => (r.Domain, r.OpType))
             .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.SinceVersion).ToArray());
         ByClass = new Dictionary<Type, OnnxOpRow>();

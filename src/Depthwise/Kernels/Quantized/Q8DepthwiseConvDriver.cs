@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+
+namespace Depthwise.Kernels.Quantized;
+
+/// <summary>
+/// NHWC quantized depthwise convolution (depth multiplier 1), vectorized over channels, written once over the lane
+/// width, the requantization and the input type. Work unit: one output row; within it, one channel block of one
+/// vector at a time (the last block overlaps the previous one when C is not a multiple of the width, so no load or
+/// store leaves the tensor; channels below one vector run the scalar lanes), and within the block the row's pixels.
+/// Columns whose window lies inside the input start from the folded bias <c>bias − zx·Σw'</c> and accumulate
+/// <c>x·w'</c> (widening load, <c>pmulld</c>, add per tap; a 3×3 kernel keeps its nine weight vectors in registers
+/// for the whole row). Kernel rows in the top or bottom padding read a row of zx bytes instead (step 0), which the
+/// folded bias cancels exactly, so border rows take the same path. Left and right border columns start from the
+/// bias and accumulate <c>(x − zx)·w'</c> over the taps inside the input. Integer sums do not depend on their
+/// order, so every path, split and width gives the same bytes.
+/// </summary>
+internal static unsafe class Q8DepthwiseConvDriver
+{
+    /// <summary>Kernel heights up to this take the row-pointer interior path; taller ones only the bounds-checked one.</summary>
+    private const int MaxRowPointers = 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    public static void Run<TLanes, TVec, TKind, TInput>(in Q8DepthwiseConvArgs g)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind where TInput : IQ8Input
+    {
+        var s = g.Shape;
+        int lanes = TLanes.Count, channels = s.Channels;
+        if (channels < lanes)
+        {
+            Run<Q8LanesScalar, int, TKind, TInput>(g);
+            return;
+        }
+        int h = s.Height, w = s.Width, oh = s.OutputHeight, ow = s.OutputWidth;
+        int kh = s.KernelHeight, kw = s.KernelWidth, sh = s.StrideHeight, dh = s.DilationHeight;
+        int lastBlock = channels - lanes;
+        int interiorStart = s.InteriorStart, interiorEnd = Math.Max(s.InteriorStart, s.InteriorEnd);
+        nint pixel = channels, rowBytes = (nint)w * channels;
+        bool is3x3 = kh == 3 && kw == 3;
+        byte** rows = stackalloc byte*[MaxRowPointers];
+        nint* steps = stackalloc nint[MaxRowPointers];
+        for (int row = g.Range.Start; row < g.Range.End; row++)
+        {
+            int n = row / oh, oy = row - n * oh;
+            int iy0 = oy * sh - s.PadTop;
+            var (ky0, ky1) = ValidTaps(kh, dh, iy0, h);
+            byte* image = g.X + (nint)n * h * rowBytes;
+            byte* yRow = g.Y + ((nint)n * oh + oy) * ow * pixel;
+            bool rowPointers = kh <= MaxRowPointers && interiorEnd > interiorStart;
+            if (rowPointers)
+            {
+                // Per kernel row: the input at the first interior column, or the zx row (never advancing).
+                int ix = interiorStart * s.StrideWidth - s.PadLeft;
+                for (int ky = 0; ky < kh; ky++)
+                {
+                    bool inside = ky >= ky0 && ky < ky1;
+                    rows[ky] = inside ? image + (iy0 + ky * dh) * rowBytes + ix * pixel : g.ZeroPointRow;
+                    steps[ky] = inside ? pixel : 0;
+                }
+            }
+            for (int c0 = 0; c0 < channels; c0 += lanes)
+            {
+                int c = Math.Min(c0, lastBlock);
+                if (!rowPointers)
+                {
+                    Border<TLanes, TVec, TKind, TInput>(g, image, yRow, c, iy0, ky0, ky1, 0, ow);
+                    continue;
+                }
+                Border<TLanes, TVec, TKind, TInput>(g, image, yRow, c, iy0, ky0, ky1, 0, interiorStart);
+                byte* y = yRow + interiorStart * pixel + c;
+                if (is3x3) Interior3x3<TLanes, TVec, TKind, TInput>(g, rows, steps, y, c, interiorEnd - interiorStart);
+                else Interior<TLanes, TVec, TKind, TInput>(g, rows, steps, y, c, interiorEnd - interiorStart);
+                Border<TLanes, TVec, TKind, TInput>(g, image, yRow, c, iy0, ky0, ky1, interiorEnd, ow);
+            }
+        }
+    }
+
+    /// <summary>Interior columns of a 3×3 kernel: the nine weight vectors and the folded bias stay in registers.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Interior3x3<TLanes, TVec, TKind, TInput>(in Q8DepthwiseConvArgs g, byte** rows, nint* steps, byte* y, int c, int count)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind where TInput : IQ8Input
+    {
+        var s = g.Shape;
+        nint pixel = s.Channels, dw = s.DilationWidth, sw = s.StrideWidth;
+        nint s0 = steps[0], s1 = steps[1], s2 = steps[2];
+        nint d0 = dw * s0, d1 = dw * s1, d2 = dw * s2, a0s = sw * s0, a1s = sw * s1, a2s = sw * s2;
+        byte* r0 = rows[0] + c, r1 = rows[1] + c, r2 = rows[2] + c;
+        nint ts = g.RowStride;
+        int* wp = g.W + c;
+        TVec w0 = TLanes.Load(wp), w1 = TLanes.Load(wp + ts), w2 = TLanes.Load(wp + 2 * ts);
+        TVec w3 = TLanes.Load(wp + 3 * ts), w4 = TLanes.Load(wp + 4 * ts), w5 = TLanes.Load(wp + 5 * ts);
+        TVec w6 = TLanes.Load(wp + 6 * ts), w7 = TLanes.Load(wp + 7 * ts), w8 = TLanes.Load(wp + 8 * ts);
+        TVec bias = TLanes.Load(g.W + 10 * ts + c);
+        var q = g.Q;
+        for (int i = 0; i < count; i++, r0 += a0s, r1 += a1s, r2 += a2s, y += pixel)
+        {
+            TVec a0 = TLanes.Add(bias, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r0), w0));
+            TVec a1 = TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r0 + d0), w1);
+            TVec a2 = TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r0 + 2 * d0), w2);
+            a0 = TLanes.Add(a0, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r1), w3));
+            a1 = TLanes.Add(a1, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r1 + d1), w4));
+            a2 = TLanes.Add(a2, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r1 + 2 * d1), w5));
+            a0 = TLanes.Add(a0, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r2), w6));
+            a1 = TLanes.Add(a1, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r2 + d2), w7));
+            a2 = TLanes.Add(a2, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r2 + 2 * d2), w8));
+            TLanes.StoreBytes(y, TKind.Requantize<TLanes, TVec>(TLanes.Add(a0, TLanes.Add(a1, a2)), q, c));
+        }
+    }
+
+    /// <summary>Interior columns of any other kernel: weights read from the packed rows (L1-resident).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Interior<TLanes, TVec, TKind, TInput>(in Q8DepthwiseConvArgs g, byte** rows, nint* steps, byte* y, int c, int count)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind where TInput : IQ8Input
+    {
+        var s = g.Shape;
+        int kh = s.KernelHeight, kw = s.KernelWidth;
+        nint pixel = s.Channels, dw = s.DilationWidth, sw = s.StrideWidth, ts = g.RowStride;
+        int* folded = g.W + (kh * kw + 1) * ts + c;
+        for (int i = 0; i < count; i++, y += pixel)
+        {
+            TVec acc = TLanes.Load(folded);
+            int* wp = g.W + c;
+            for (int ky = 0; ky < kh; ky++)
+            {
+                nint step = steps[ky];
+                byte* xr = rows[ky] + c + i * sw * step;
+                for (int kx = 0; kx < kw; kx++, wp += ts)
+                    acc = TLanes.Add(acc, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(xr + kx * dw * step), TLanes.Load(wp)));
+            }
+            TLanes.StoreBytes(y, TKind.Requantize<TLanes, TVec>(acc, g.Q, c));
+        }
+    }
+
+    /// <summary>Pixels [ox0, ox1) of one channel block with bounds checks: bias + Σ over the taps inside the input of (x − zx)·w'.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Border<TLanes, TVec, TKind, TInput>(in Q8DepthwiseConvArgs g, byte* image, byte* yRow, int c, int iy0, int ky0, int ky1,
+        int ox0, int ox1)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind where TInput : IQ8Input
+    {
+        var s = g.Shape;
+        int w = s.Width, kw = s.KernelWidth, sw = s.StrideWidth, dh = s.DilationHeight, dw = s.DilationWidth;
+        nint pixel = s.Channels, rowBytes = (nint)w * pixel, ts = g.RowStride;
+        int* bias = g.W + s.KernelHeight * kw * ts + c;
+        TVec zx = TLanes.Splat(g.InputZeroPoint);
+        for (int ox = ox0; ox < ox1; ox++)
+        {
+            int ix0 = ox * sw - s.PadLeft;
+            var (kx0, kx1) = ValidTaps(kw, dw, ix0, w);
+            TVec acc = TLanes.Load(bias);
+            for (int ky = ky0; ky < ky1; ky++)
+            {
+                byte* xp = image + (iy0 + ky * dh) * rowBytes + c;
+                int* wp = g.W + (ky * kw + kx0) * ts + c;
+                for (int kx = kx0; kx < kx1; kx++, wp += ts)
+                {
+                    TVec x = TLanes.Subtract(TInput.Load<TLanes, TVec>(xp + (ix0 + kx * dw) * pixel), zx);
+                    acc = TLanes.Add(acc, TLanes.MultiplyLow(x, TLanes.Load(wp)));
+                }
+            }
+            TLanes.StoreBytes(yRow + ox * pixel + c, TKind.Requantize<TLanes, TVec>(acc, g.Q, c));
+        }
+    }
+
+    /// <summary>The taps [lo, hi) whose position <c>start + k·dilation</c> lies in [0, size).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int Lo, int Hi) ValidTaps(int kernel, int dilation, int start, int size)
+    {
+        int lo = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+        int last = size - 1 - start;
+        int hi = last < 0 ? 0 : Math.Min(kernel, last / dilation + 1);
+        lo = Math.Min(lo, kernel);
+        return (lo, Math.Max(hi, lo));
+    }
+}

@@ -1,0 +1,48 @@
+namespace Depthwise.Vision.Tests.Codecs;
+
+/// <summary>
+/// Three small JPEGs made once with cjpeg (libjpeg-turbo 2.1.5) from a 24x16 noisy test pattern, embedded so that the
+/// robustness and fuzz tests run without any tool installed.
+/// </summary>
+internal static class JpegSamples
+{
+    /// <summary>Baseline 4:2:0, standard Huffman tables, a restart marker after every MCU.</summary>
+    public static byte[] Baseline420Restarts => Convert.FromBase64String(
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAx" +
+        "NDQ0Hyc5PTgyPC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIy" +
+        "MjIyMjIyMjL/wAARCAAQABgDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUF" +
+        "BAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVW" +
+        "V1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi" +
+        "4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAEC" +
+        "AxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVm" +
+        "Z2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq" +
+        "8vP09fb3+Pn6/90ABAAB/9oADAMBAAIRAxEAPwDkdIt7O0uDJ4Zke9vCu147gYUR5yT0XnIXv36VrxwWb34ub2R4tfDKVtUGYzIM" +
+        "eWucEYIC5+bv1FQW6m8xH9i/4R7B3fa9uzf/ALGcL1znr/D0rYtV8s/ZfsX23Py/20VzjP8Ay03YP3M4+9/D1Fa18hfM3Z3/AB+b" +
+        "2t5LU8/K60ubrf1V7eb2a8lqf//Qkmi+2eV/wlANjtz9n+zc7843Zxu6YX06nr2Ku20X2Ig8eJN//bTyMf8AfX3s+33aK4JZFJaR" +
+        "Tt5NJfdLU+uwVaapJQbS/utRX3S1Xz/I/9k=");
+
+    /// <summary>Progressive 4:2:2 with cjpeg's default scan script (spectral selection and successive approximation).</summary>
+    public static byte[] Progressive422 => Convert.FromBase64String(
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAx" +
+        "NDQ0Hyc5PTgyPC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIy" +
+        "MjIyMjIyMjL/wgARCAAQABgDASEAAhEBAxEB/8QAFgABAQEAAAAAAAAAAAAAAAAABAAF/8QAFwEAAwEAAAAAAAAAAAAAAAAABAUG" +
+        "A//aAAwDAQACEAMQAAAByFiZOhn+cyjmlwr/AP/EABoQAAMBAAMAAAAAAAAAAAAAAAABAhIDISL/2gAIAQEAAQUC4piaSjbWyfZP" +
+        "RKwf/8QAIBEAAAQGAwAAAAAAAAAAAAAAAAIDEQEEEjJRYSGBwf/aAAgBAwEBPwGVMZ3jd4EDqlIyNolcP3nQS5K9VOh//8QAIBEA" +
+        "AAUEAwEAAAAAAAAAAAAAAAECAxEEEkHBEyFhof/aAAgBAgEBPwFxhV050OFZdNlJBdPj7oKppObrfB//xAAkEAAAAwYHAQAAAAAA" +
+        "AAAAAAAAERIBAhRBUVIDBCJUYmOhwf/aAAgBAQAGPwI8s1b9HqBT7Sx7ZHIMitFqQSIfkEoX3fRufSH/xAAhEAAABQMFAQAAAAAA" +
+        "AAAAAAAAARFBYSGBsTFRcZHwwf/aAAgBAQABPyFZJBD0MIBpYVJC2GHEQ3N94BOwpRYbxAvSU5RywuHl9fg//9oADAMBAAIAAwAA" +
+        "ABBjPP/EACARAAEEAgEFAAAAAAAAAAAAAAEAETFBIYFRYXHR4fH/2gAIAQMBAT8QwlBiKHIZnZ7IVA9CZ62Lek4EZ7833pD8k04Z" +
+        "5i1//8QAHREAAQQDAQEAAAAAAAAAAAAAAQARITFBYbHwgf/aAAgBAgEBPxAsiExIxt4/EAmOEkz0Z0hS6p28w5ql2mZuXdL/xAAg" +
+        "EAACAgIBBQEAAAAAAAAAAAABETFBACFhUXGhscHR/9oACAEBAAE/EDIjIiBmTGzFrjAsbkBZAtiIRAblIyFHZbutlRdEmaIkM/V1" +
+        "JuezGLcjJ8BuvIMfB16X9OMf/9k=");
+
+    /// <summary>Progressive grayscale with optimized Huffman tables.</summary>
+    public static byte[] ProgressiveGray => Convert.FromBase64String(
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAx" +
+        "NDQ0Hyc5PTgyPC4zNDL/wgALCAAQABgBAREA/8QAFQABAQAAAAAAAAAAAAAAAAAABAX/2gAIAQEAAAABkLdOYv8A/8QAGhAAAwEA" +
+        "AwAAAAAAAAAAAAAAAAECEgMhIv/aAAgBAQABBQLimJpKNtbJ9k9ErB//xAAkEAAAAwYHAQAAAAAAAAAAAAAAERIBAhRBUVIDBCJU" +
+        "YmOhwf/aAAgBAQAGPwI8s1b9HqBT7Sx7ZHIMitFqQSIfkEoX3fRufSH/xAAhEAAABQMFAQAAAAAAAAAAAAAAARFBYSGBsTFRcZHw" +
+        "wf/aAAgBAQABPyFZJBD0MIBpYVJC2GHEQ3N94BOwpRYbxAvSU5RywuHl9fg//9oACAEBAAAAEEf/xAAgEAACAgIBBQEAAAAAAAAA" +
+        "AAABETFBACFhUXGhscHR/9oACAEBAAE/EDIjIiBmTGzFrjAsbkBZAtiIRAblIyFHZbutlRdEmaIkM/V1JuezGLcjJ8BuvIMfB16X" +
+        "9OMf/9k=");
+}
