@@ -71,8 +71,14 @@ internal static class VisionCommandOptions
     }
 
     /// <summary>The ROI of <paramref name="roi"/> for an image of this size (whole image when null).</summary>
+    /// <exception cref="CliException">The rectangle does not overlap the image.</exception>
     public static NormalizedRect? ToRect((float X, float Y, float W, float H)? roi, int width, int height)
-        => roi is { } r ? NormalizedRect.FromPixels(r.X, r.Y, r.W, r.H, width, height) : null;
+    {
+        if (roi is not { } r) return null;
+        if (r.X >= width || r.Y >= height || r.X + r.W <= 0 || r.Y + r.H <= 0)
+            throw new CliException($"--roi {r.X},{r.Y},{r.W},{r.H} lies outside the {width}x{height} image");
+        return NormalizedRect.FromPixels(r.X, r.Y, r.W, r.H, width, height);
+    }
 
     /// <summary>Creates a task, turning option errors (unknown labels...) into one-line user errors.</summary>
     public static T CreateTask<T>(Func<T> create)

@@ -61,6 +61,9 @@ public class ClassifyCommandTests
             r = cli.Run("classify", model, image, "--roi", "5,5,20,10");
             Assert.True(r.ExitCode == 0, r.ToString());
 
+            r = cli.Run("classify", model, image, "--roi", "40,0,10,10"); // the image is 40 × 30
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("lies outside the 40x30 image", r.Err, StringComparison.Ordinal);
             r = cli.Run("classify", model, image, "--roi", "5,5,0,10");
             Assert.Equal(2, r.ExitCode);
             Assert.Contains("--roi", r.Err, StringComparison.Ordinal);
