@@ -19,7 +19,7 @@ internal static class ClassifyCommand
         var model = VisionCommandOptions.Model("Classification");
         var images = VisionCommandOptions.Images();
         var labels = new Option<string>("--labels") { HelpName = "FILE", Description = "Class names, one per line (line i = score i), replacing the model's" };
-        var top = new Option<int>("--top") { HelpName = "K", Description = "Report the K best classes (default 5; 0 = all)", DefaultValueFactory = _ => 5 };
+        var top = new Option<int>("--top") { HelpName = "K", Description = "Report the K best classes (0 = all)", DefaultValueFactory = _ => 5 };
         var threshold = new Option<float?>("--score-threshold") { HelpName = "T", Description = "Drop classes scoring below T (default: the model's metadata, else none)" };
         var roi = new Option<string>("--roi") { HelpName = "x,y,w,h", Description = "Classify only this rectangle (pixels): cropped, then resized to the model" };
         var allow = new Option<string[]>("--allow") { HelpName = "L1,L2", Description = "Report only these class names", AllowMultipleArgumentsPerToken = false };

@@ -17,7 +17,7 @@ internal static class DetectCommand
     {
         var model = VisionCommandOptions.Model("Detection (SSD)");
         var images = VisionCommandOptions.Images();
-        var maxResults = new Option<int>("--max-results") { HelpName = "K", Description = "Report at most K objects, best first (default: all the model gives)", DefaultValueFactory = _ => 0 };
+        var maxResults = new Option<int>("--max-results") { HelpName = "K", Description = "Report at most K objects, best first (0 = all the model gives)", DefaultValueFactory = _ => 0 };
         var threshold = new Option<float?>("--score-threshold") { HelpName = "T", Description = "Drop objects scoring below T (default: the model's metadata; 0.5 for raw SSD outputs)" };
         var labels = new Option<string>("--labels") { HelpName = "FILE", Description = "Class names, one per line (line i = class i), replacing the model's" };
         var allow = new Option<string[]>("--allow") { HelpName = "L1,L2", Description = "Report only these class names", AllowMultipleArgumentsPerToken = false };

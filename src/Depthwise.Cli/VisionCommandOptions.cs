@@ -28,7 +28,7 @@ internal static class VisionCommandOptions
     public static Option<int> Threads() => new("--threads")
     {
         HelpName = "N",
-        Description = "Threads per inference (default 1)",
+        Description = "Threads per inference",
         DefaultValueFactory = _ => 1,
     };
 
