@@ -23,7 +23,7 @@ public class OnnxNodeConformanceTests(ITestOutputHelper output)
         "MatMul", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Transpose", "Concat", "Split", "Slice", "Squeeze",
         "Unsqueeze", "Pad", "Resize", "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "Shape", "Gather", "Constant",
         "ConstantOfShape", "Identity", "Dropout", "Cast", "LayerNormalization", "Expand", "Where", "Equal",
-        "ArgMax", "ArgMin",
+        "ArgMax", "ArgMin", "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
     };
 
     /// <summary>Folder of the node tests (override with DEPTHWISE_ONNX_NODE_TESTS).</summary>

@@ -1,5 +1,6 @@
 using Depthwise.Kernels.Quantized;
 using Depthwise.Ops;
+using Depthwise.Tensors;
 
 namespace Depthwise.Formats.Onnx;
 
@@ -35,10 +36,44 @@ internal static partial class OnnxOpTable
             Layout = n.Int("channels_last", 0) != 0 ? ChannelLayout.ChannelsLast : ChannelLayout.ChannelsFirst,
             Requantize = RequantizeMode.FloatRoundHalfEven,
         });
+        // QLinearAdd/QLinearMul (A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp): the IR op reads A's and B's
+        // quantization from the values (set here from the constants when their producer does not set it) and takes C's
+        // as OutputQuant.
+        Row(rows, ms, "QLinearAdd", 1, n => ImportQLinearBinary(n, (q, t) => new QLinearAddOp { OutputQuant = q, OutputType = t, Requantize = RequantizeMode.FloatRoundHalfEven }));
+        Row(rows, ms, "QLinearMul", 1, n => ImportQLinearBinary(n, (q, t) => new QLinearMulOp { OutputQuant = q, OutputType = t, Requantize = RequantizeMode.FloatRoundHalfEven }));
         Row(rows, ms, "QLinearSigmoid", 1, n => new QLinearLookupOp { Kind = QLinearLookupKind.Sigmoid, Requantize = RequantizeMode.FloatRoundHalfEven });
         Row(rows, ms, "QLinearLeakyRelu", 1, n => new QLinearLookupOp
         {
             Kind = QLinearLookupKind.LeakyRelu, Alpha = n.Float("alpha", 0.01f), Requantize = RequantizeMode.FloatRoundHalfEven,
         });
+    }
+
+    private static TOp ImportQLinearBinary<TOp>(OnnxNode n, Func<QuantParams, DataType, TOp> make) where TOp : Op
+    {
+        var a = n.Input(0) ?? throw n.Invalid("input A is missing");
+        var b = n.Input(3) ?? throw n.Invalid("input B is missing");
+        a.Quant ??= ConstantQuant(n, 1, 2);
+        b.Quant ??= ConstantQuant(n, 4, 5);
+        var c = ConstantQuant(n, 6, 7);
+        var type = n.Input(7)?.Constant?.DataType ?? n.Input(2)?.Constant?.DataType ?? DataType.UInt8;
+        n.Inputs.Clear();
+        n.Inputs.Add(a);
+        n.Inputs.Add(b);
+        return make(c, type);
+    }
+
+    /// <summary>Per-tensor quantization from a node's constant scale and (optional) zero-point inputs.</summary>
+    private static QuantParams ConstantQuant(OnnxNode n, int scaleIndex, int zeroPointIndex)
+    {
+        var scale = n.Input(scaleIndex)?.Constant ?? throw n.Unsupported($"input {scaleIndex} (a scale) must be a constant");
+        if (scale.DataType != DataType.Float32 || scale.ElementCount != 1) throw n.Invalid($"input {scaleIndex} must be one float32 scale");
+        long zp = 0;
+        if (n.Input(zeroPointIndex) is { } z)
+        {
+            var zt = z.Constant ?? throw n.Unsupported($"input {zeroPointIndex} (a zero point) must be a constant");
+            if (zt.ElementCount != 1) throw n.Invalid($"input {zeroPointIndex} must be one zero point");
+            zp = zt.ToInt64Array()[0];
+        }
+        return QuantParams.PerTensor(scale.ToFloatArray()[0], zp);
     }
 }

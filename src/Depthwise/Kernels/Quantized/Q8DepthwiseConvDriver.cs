@@ -7,12 +7,12 @@ namespace Depthwise.Kernels.Quantized;
 /// width, the requantization and the input type. Work unit: one output row; within it, one channel block of one
 /// vector at a time (the last block overlaps the previous one when C is not a multiple of the width, so no load or
 /// store leaves the tensor; channels below one vector run the scalar lanes), and within the block the row's pixels.
-/// Columns whose window lies inside the input start from the folded bias <c>bias − zx·Σw'</c> and accumulate
-/// <c>x·w'</c> (widening load, <c>pmulld</c>, add per tap; a 3×3 kernel keeps its nine weight vectors in registers
-/// for the whole row). Kernel rows in the top or bottom padding read a row of zx bytes instead (step 0), which the
-/// folded bias cancels exactly, so border rows take the same path. Left and right border columns start from the
-/// bias and accumulate <c>(x − zx)·w'</c> over the taps inside the input. Integer sums do not depend on their
-/// order, so every path, split and width gives the same bytes.
+/// Every pixel whose taps are read through pointers starts from the folded bias <c>bias − zx·Σw'</c> and accumulates
+/// <c>x·w'</c> (widening load, <c>pmulld</c>, add per tap); a tap in the padding reads a row of zx bytes, whose
+/// contribution the folded bias cancels exactly. A 3×3 kernel does a whole row per channel block this way, its nine
+/// weight vectors in registers (<see cref="Row3x3"/>); other kernels use row pointers for the interior columns and a
+/// bounds-checked path (bias + Σ (x − zx)·w' over the taps inside) for the border columns. Integer sums do not
+/// depend on their order, so every path, split and width gives the same bytes.
 /// </summary>
 internal static unsafe class Q8DepthwiseConvDriver
 {
@@ -45,6 +45,15 @@ internal static unsafe class Q8DepthwiseConvDriver
             var (ky0, ky1) = ValidTaps(kh, dh, iy0, h);
             byte* image = g.X + (nint)n * h * rowBytes;
             byte* yRow = g.Y + ((nint)n * oh + oy) * ow * pixel;
+            if (is3x3)
+            {
+                // Per kernel row: the input row, or the zx row for rows in the padding.
+                for (int ky = 0; ky < 3; ky++)
+                    rows[ky] = ky >= ky0 && ky < ky1 ? image + (iy0 + ky * dh) * rowBytes : null;
+                for (int c0 = 0; c0 < channels; c0 += lanes)
+                    Row3x3<TLanes, TVec, TKind, TInput>(g, rows, yRow, Math.Min(c0, lastBlock));
+                continue;
+            }
             bool rowPointers = kh <= MaxRowPointers && interiorEnd > interiorStart;
             if (rowPointers)
             {
@@ -67,23 +76,30 @@ internal static unsafe class Q8DepthwiseConvDriver
                 }
                 Border<TLanes, TVec, TKind, TInput>(g, image, yRow, c, iy0, ky0, ky1, 0, interiorStart);
                 byte* y = yRow + interiorStart * pixel + c;
-                if (is3x3) Interior3x3<TLanes, TVec, TKind, TInput>(g, rows, steps, y, c, interiorEnd - interiorStart);
-                else Interior<TLanes, TVec, TKind, TInput>(g, rows, steps, y, c, interiorEnd - interiorStart);
+                Interior<TLanes, TVec, TKind, TInput>(g, rows, steps, y, c, interiorEnd - interiorStart);
                 Border<TLanes, TVec, TKind, TInput>(g, image, yRow, c, iy0, ky0, ky1, interiorEnd, ow);
             }
         }
     }
 
-    /// <summary>Interior columns of a 3×3 kernel: the nine weight vectors and the folded bias stay in registers.</summary>
+    /// <summary>
+    /// One output row of one channel block of a 3×3 kernel, every column: the nine weight vectors and the folded bias
+    /// stay in registers. <paramref name="rows"/> holds the three input rows (null: in the padding). A tap outside the
+    /// input reads the zx row, which the folded bias cancels, so border columns take the same arithmetic as interior
+    /// ones; interior columns advance their nine pointers by the stride instead of checking each tap.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Interior3x3<TLanes, TVec, TKind, TInput>(in Q8DepthwiseConvArgs g, byte** rows, nint* steps, byte* y, int c, int count)
+    private static void Row3x3<TLanes, TVec, TKind, TInput>(in Q8DepthwiseConvArgs g, byte** rows, byte* yRow, int c)
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind where TInput : IQ8Input
     {
         var s = g.Shape;
-        nint pixel = s.Channels, dw = s.DilationWidth, sw = s.StrideWidth;
-        nint s0 = steps[0], s1 = steps[1], s2 = steps[2];
-        nint d0 = dw * s0, d1 = dw * s1, d2 = dw * s2, a0s = sw * s0, a1s = sw * s1, a2s = sw * s2;
-        byte* r0 = rows[0] + c, r1 = rows[1] + c, r2 = rows[2] + c;
+        int ow = s.OutputWidth, width = s.Width, sw = s.StrideWidth, dw = s.DilationWidth, padLeft = s.PadLeft;
+        int interiorStart = s.InteriorStart, interiorEnd = Math.Max(s.InteriorStart, s.InteriorEnd);
+        nint pixel = s.Channels;
+        byte* zx = g.ZeroPointRow + c;
+        byte* r0 = rows[0] == null ? null : rows[0] + c;
+        byte* r1 = rows[1] == null ? null : rows[1] + c;
+        byte* r2 = rows[2] == null ? null : rows[2] + c;
         nint ts = g.RowStride;
         int* wp = g.W + c;
         TVec w0 = TLanes.Load(wp), w1 = TLanes.Load(wp + ts), w2 = TLanes.Load(wp + 2 * ts);
@@ -91,19 +107,54 @@ internal static unsafe class Q8DepthwiseConvDriver
         TVec w6 = TLanes.Load(wp + 6 * ts), w7 = TLanes.Load(wp + 7 * ts), w8 = TLanes.Load(wp + 8 * ts);
         TVec bias = TLanes.Load(g.W + 10 * ts + c);
         var q = g.Q;
-        for (int i = 0; i < count; i++, r0 += a0s, r1 += a1s, r2 += a2s, y += pixel)
+
+        // Interior: pointers that advance by the stride (a padding row stays on the zx row).
         {
-            TVec a0 = TLanes.Add(bias, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r0), w0));
-            TVec a1 = TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r0 + d0), w1);
-            TVec a2 = TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r0 + 2 * d0), w2);
-            a0 = TLanes.Add(a0, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r1), w3));
-            a1 = TLanes.Add(a1, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r1 + d1), w4));
-            a2 = TLanes.Add(a2, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r1 + 2 * d1), w5));
-            a0 = TLanes.Add(a0, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r2), w6));
-            a1 = TLanes.Add(a1, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r2 + d2), w7));
-            a2 = TLanes.Add(a2, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(r2 + 2 * d2), w8));
-            TLanes.StoreBytes(y, TKind.Requantize<TLanes, TVec>(TLanes.Add(a0, TLanes.Add(a1, a2)), q, c));
+            nint s0 = r0 == null ? 0 : pixel, s1 = r1 == null ? 0 : pixel, s2 = r2 == null ? 0 : pixel;
+            nint d0 = dw * s0, d1 = dw * s1, d2 = dw * s2;
+            int ix = interiorStart * sw - padLeft;
+            byte* q0 = r0 == null ? zx : r0 + ix * pixel, q1 = r1 == null ? zx : r1 + ix * pixel, q2 = r2 == null ? zx : r2 + ix * pixel;
+            nint a0s = sw * s0, a1s = sw * s1, a2s = sw * s2;
+            byte* y = yRow + c + interiorStart * pixel;
+            for (int ox = interiorStart; ox < interiorEnd; ox++, q0 += a0s, q1 += a1s, q2 += a2s, y += pixel)
+                TLanes.StoreBytes(y, TKind.Requantize<TLanes, TVec>(
+                    Taps9<TLanes, TVec, TInput>(bias, q0, q0 + d0, q0 + 2 * d0, q1, q1 + d1, q1 + 2 * d1, q2, q2 + d2, q2 + 2 * d2,
+                        w0, w1, w2, w3, w4, w5, w6, w7, w8), q, c));
         }
+
+        // Border columns: each tap checked, the missing ones read the zx row.
+        for (int ox = 0; ox < ow; ox++)
+        {
+            if (ox == interiorStart && interiorEnd > interiorStart) ox = interiorEnd;
+            if (ox >= ow) break;
+            int ix = ox * sw - padLeft;
+            bool v0 = (uint)ix < (uint)width, v1 = (uint)(ix + dw) < (uint)width, v2 = (uint)(ix + 2 * dw) < (uint)width;
+            nint o0 = ix * pixel, o1 = (ix + dw) * pixel, o2 = (ix + 2 * dw) * pixel;
+            TVec acc = Taps9<TLanes, TVec, TInput>(bias,
+                r0 == null || !v0 ? zx : r0 + o0, r0 == null || !v1 ? zx : r0 + o1, r0 == null || !v2 ? zx : r0 + o2,
+                r1 == null || !v0 ? zx : r1 + o0, r1 == null || !v1 ? zx : r1 + o1, r1 == null || !v2 ? zx : r1 + o2,
+                r2 == null || !v0 ? zx : r2 + o0, r2 == null || !v1 ? zx : r2 + o1, r2 == null || !v2 ? zx : r2 + o2,
+                w0, w1, w2, w3, w4, w5, w6, w7, w8);
+            TLanes.StoreBytes(yRow + c + ox * pixel, TKind.Requantize<TLanes, TVec>(acc, q, c));
+        }
+    }
+
+    /// <summary>bias + Σ x(p_t)·w_t over nine taps, in three independent chains.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Taps9<TLanes, TVec, TInput>(TVec bias, byte* p00, byte* p01, byte* p02, byte* p10, byte* p11, byte* p12,
+        byte* p20, byte* p21, byte* p22, TVec w0, TVec w1, TVec w2, TVec w3, TVec w4, TVec w5, TVec w6, TVec w7, TVec w8)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct where TInput : IQ8Input
+    {
+        TVec a0 = TLanes.Add(bias, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p00), w0));
+        TVec a1 = TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p01), w1);
+        TVec a2 = TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p02), w2);
+        a0 = TLanes.Add(a0, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p10), w3));
+        a1 = TLanes.Add(a1, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p11), w4));
+        a2 = TLanes.Add(a2, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p12), w5));
+        a0 = TLanes.Add(a0, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p20), w6));
+        a1 = TLanes.Add(a1, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p21), w7));
+        a2 = TLanes.Add(a2, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(p22), w8));
+        return TLanes.Add(a0, TLanes.Add(a1, a2));
     }
 
     /// <summary>Interior columns of any other kernel: weights read from the packed rows (L1-resident).</summary>
