@@ -36,6 +36,11 @@ public static class DepthwiseCli
         root.Subcommands.Add(RunCommand.Create(ctx));
         root.Subcommands.Add(VerifyCommand.Create(ctx));
         root.Subcommands.Add(BenchCommand.Create(ctx));
+        root.Subcommands.Add(ClassifyCommand.Create(ctx));
+        root.Subcommands.Add(DetectCommand.Create(ctx));
+        root.Subcommands.Add(FacesCommand.Create(ctx));
+        root.Subcommands.Add(SegmentCommand.Create(ctx));
+        root.Subcommands.Add(EmbedCommand.Create(ctx));
         var config = new InvocationConfiguration { Output = ctx.Out, Error = ctx.Err, EnableDefaultExceptionHandler = false };
         if (args.Length == 0)
         {
