@@ -184,6 +184,8 @@ public static class TfLiteImporter
             }
             if (Graph.Outputs.Count == 0) throw new ModelFormatException("the subgraph has no outputs", Source, "model.subgraphs[0].outputs");
             Graph.ModelInfo = TfLiteMetadataReader.Read(Model);
+            // Weights in TFLite's layout that were permuted into new constants are no longer referenced.
+            Graph.RemoveUnusedValues();
             Graph.Validate(Source);
             return Graph;
         }

@@ -55,7 +55,7 @@ internal static partial class TfLiteOpTable
         n.ExpectArity(2, 2, 1);
         var o = n.Options(options);
         var activation = options == TfLiteOptions.MaximumMinimum ? TfLiteActivation.None : n.Activation(o, BinaryActivation);
-        if (n.InputQuant(0) is not null || n.InputQuant(1) is not null)
+        if (IsQuantized(n, 0) || IsQuantized(n, 1))
         {
             AddQuantizedBinary(n, op, activation);
             return;

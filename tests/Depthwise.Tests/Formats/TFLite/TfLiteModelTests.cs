@@ -89,6 +89,42 @@ public sealed class TfLiteModelTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void QuantizedMobileNetV1RunsOnIntegerKernelsToAProbabilityVector()
+    {
+        var path = SharedModels.TfLite("mobilenet_v1_0.25_224_quant.tflite");
+        var session = InferenceSession.Load(path);
+        Assert.Equal(DataType.UInt8, session.Inputs[0].DataType);
+        Assert.Contains(session.Graph.Nodes, n => n.Op is QLinearConvOp);
+        Assert.DoesNotContain(session.Graph.Nodes, n => n.Op is ConvOp);
+        var rnd = new Random(3);
+        var x = new byte[224 * 224 * 3];
+        rnd.NextBytes(x);
+        var y = session.Run(Tensor.FromArray(new Shape(1, 224, 224, 3), x, session.Graph.Inputs[0].Quant))[0];
+        Assert.Equal(DataType.UInt8, y.DataType);
+        Assert.Equal(QuantParams.PerTensor(1f / 256, 0), y.Quant);
+        // 1001 probabilities in steps of 1/256, each rounded: on noise most are below half a step and become 0, so
+        // the sum is at most 1 (plus rounding) and well above 0.
+        Assert.InRange(y.ToArray<byte>().Sum(v => (double)v) / 256, 0.5, 1.1);
+    }
+
+    [SkippableFact]
+    public void SsdMobileNetDetectsThroughTheCustomPostProcess()
+    {
+        var path = SharedModels.TfLite("coco_ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite");
+        var session = InferenceSession.Load(path);
+        Assert.Contains(session.Graph.Nodes, n => n.Op is DetectionPostProcessOp);
+        var rnd = new Random(4);
+        var x = new byte[300 * 300 * 3];
+        rnd.NextBytes(x);
+        var outs = session.Run(Tensor.FromArray(new Shape(1, 300, 300, 3), x, session.Graph.Inputs[0].Quant));
+        Assert.Equal([new Shape(1, 10, 4), new Shape(1, 10), new Shape(1, 10), new Shape(1)], outs.Select(o => o.Shape));
+        float count = outs[3].ToArray<float>()[0];
+        Assert.InRange(count, 0, 10);
+        Assert.All(outs[1].ToArray<float>(), c => Assert.True(c == MathF.Floor(c) && c is >= 0 and < 90));
+        Assert.All(outs[2].ToArray<float>(), p => Assert.InRange(p, 0f, 1f));
+    }
+
+    [SkippableFact]
     public void MobileNetV1FloatMatchesTheUnoptimizedGraph()
     {
         // The optimized plan (folded, fused, NHWC kernels) and the reference kernels of the unoptimized graph agree.
