@@ -63,8 +63,22 @@ internal static partial class TfLiteOpTable
         n.AddWithActivation(op, [n.Input(0), n.Input(1)], activation);
     }
 
-    private static void AddQuantizedBinary(TfLiteNode n, Op op, TfLiteActivation activation) =>
-        throw n.Unsupported($"quantized {n.Code.Name} needs the quantized operators, which are not available yet");
+    /// <summary>Quantized ADD/SUB (QLinearAdd) and MUL (QLinearMul) with TFLite's fixed-point arithmetic and the fused clamp.</summary>
+    private static void AddQuantizedBinary(TfLiteNode n, Op op, TfLiteActivation activation)
+    {
+        RequireInputQuant(n, 0);
+        RequireInputQuant(n, 1);
+        var act = QuantizedActivation(n, activation);
+        var outQuant = RequireOutputQuant(n);
+        Op q = op switch
+        {
+            AddOp => new QLinearAddOp { Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
+            SubOp => new QLinearAddOp { Subtract = true, Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
+            MulOp => new QLinearMulOp { Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
+            _ => throw n.Unsupported($"quantized {n.Code.Name} is not supported (ADD, SUB and MUL are)"),
+        };
+        n.Add(q, [n.Input(0), n.Input(1)], n.Output(0));
+    }
 
     /// <summary>True when input <paramref name="i"/> holds quantized 8-bit data.</summary>
     private static bool IsQuantized(TfLiteNode n, int i) => n.InputType(i) is DataType.UInt8 or DataType.Int8;
