@@ -46,7 +46,7 @@ internal static partial class TfLiteOpTable
     private static void RequireFloat(TfLiteNode n, int i)
     {
         if (n.InputQuant(i) is not null || n.InputType(i) is DataType.UInt8 or DataType.Int8)
-            throw n.Unsupported($"quantized {n.Code.Name} (input {i} is {DataTypes.Name(n.InputType(i))}) needs the quantized operators, which are not available yet");
+            throw n.Unsupported($"quantized {n.Code.Name} (input {i} is {DataTypes.Name(n.InputType(i))}); only its float form is supported");
     }
 
     /// <summary>ADD, SUB, MUL, DIV (numpy broadcasting, as the IR's) with their fused activation; MAXIMUM, MINIMUM.</summary>
