@@ -120,10 +120,11 @@ public class ImageClassifierTests(ITestOutputHelper output)
 
     /// <summary>Top-1 of a classifier over shared/images/imagenet-sample (100 images, one per class; 1001-class TFLite
     /// indices, or the 1000-class ONNX/torchvision ones with <paramref name="classes1000"/>).</summary>
-    private double Accuracy(ImageClassifier classifier, bool classes1000 = false)
+    private double Accuracy(ImageClassifier classifier, bool classes1000 = false, int every = 1)
     {
         string dir = Path.GetDirectoryName(TaskFixtures.Shared("images", "imagenet-sample", "index.csv"))!;
-        var rows = File.ReadAllLines(Path.Combine(dir, "index.csv")).Skip(1).Select(l => l.Split(',')).Where(r => r[5] == "yes").ToList();
+        var rows = File.ReadAllLines(Path.Combine(dir, "index.csv")).Skip(1).Select(l => l.Split(',')).Where(r => r[5] == "yes")
+            .Where((_, i) => i % every == 0).ToList();
         int correct = 0;
         foreach (var r in rows)
         {
@@ -155,8 +156,10 @@ public class ImageClassifierTests(ITestOutputHelper output)
         Skip.IfNot(File.Exists(model), $"{model} not found");
         var classifier = TaskFixtures.CreateOrSkip(() => new ImageClassifier(model, new ImageClassifierOptions { MaxResults = 1 }));
         Assert.Same(VisionModel.ImageNetMeanStd, classifier.Preprocessing.Normalization);
-        double accuracy = Accuracy(classifier, classes1000: true);
-        output.WriteLine($"mobilenetv2-12-int8.onnx top-1 on the 100-image ImageNet sample: {accuracy:P0}");
+        // Every 4th image (25): the NCHW QLinearConv still runs its reference kernel, ~4 s per image in Release. On
+        // all 100 images the model scores 74 % (`depthwise classify ... imagenet-sample --json`), on these 25, 80 %.
+        double accuracy = Accuracy(classifier, classes1000: true, every: 4);
+        output.WriteLine($"mobilenetv2-12-int8.onnx top-1 on 25 images of the ImageNet sample: {accuracy:P0}");
         Assert.True(accuracy >= 0.60, $"top-1 accuracy {accuracy:P0} (MobileNetV2 int8: ~71 % on ImageNet)");
     }
 
