@@ -10,7 +10,8 @@
 #   --budget S     seconds of timed runs per engine per round (default 2): R = clamp(S / t, 3, 50) timed runs after
 #                  W = clamp(1 s / t, 2, 100) warm-up runs (a second of warm-up lets .NET's tiered JIT settle, as
 #                  `depthwise bench` does by default), t being the engine's run time in a short probe
-#   --models "…"   which networks (default: all six)
+#   --models "…"   which networks (default: all six); an entry may also be a path to an .onnx file, e.g. the int8
+#                  ../shared/models/onnx/mobilenetv2-12-int8.onnx (shown by its file name)
 #   --out FILE     also write the markdown table to FILE
 # Environment: PEAK_GMACS = the machine's fp32 peak in GMAC/s per core; without it the peak is measured
 # (bench/Depthwise.Bench fma-peak --json: one thread, the widest FMA, best of 9 repetitions).
@@ -55,7 +56,7 @@ if [ ! -f tools/ort/node_modules/onnxruntime-node/package.json ] || ! /usr/bin/p
 fi
 mkdir -p .cache/models
 missing=0
-for m in $models; do [ -f ".cache/models/$m.onnx" ] || missing=1; done
+for m in $models; do [[ "$m" == *.onnx ]] || [ -f ".cache/models/$m.onnx" ] || missing=1; done
 if [ "$missing" -eq 1 ]; then
   log "exporting the torchvision networks into .cache/models (tools/export_torchvision.py --all)"
   /usr/bin/python3 tools/export_torchvision.py --all --out-dir .cache/models >&2
@@ -94,7 +95,7 @@ dw() { # dw MODEL INPUT RUNS WARMUP OUTJSON
 
 rows=()
 for m in $models; do
-  model=".cache/models/$m.onnx"
+  if [[ "$m" == *.onnx ]]; then model="$m"; m="$(basename "$m" .onnx)"; else model=".cache/models/$m.onnx"; fi
   input="$work/$m.input.npy"
   # One seeded random input of the model's declared shape (unknown dims = 1), fed to both engines.
   /usr/bin/python3 - "$model" "$input" <<'PY'

@@ -216,6 +216,27 @@ public sealed class LayoutToChannelsLast : IGraphPass
                 if (!OnlyData() || c.Outputs.Length != 1) return false;
                 c.Inputs[0] = x;
                 break;
+            case QuantizeLinearOp or DequantizeLinearOp or QLinearLookupOp:
+                // Elementwise when per-tensor: every scale/zero-point input (1 and up) is a constant with one element.
+                if (!OnlyData() || c.Outputs.Length != 1) return false;
+                for (int i = 1; i < c.Inputs.Length; i++)
+                    if (c.Inputs[i] is { } q && q.Constant is not { ElementCount: 1 }) return false;
+                if (x.Quant is { IsPerTensor: false }) return false;
+                c.Inputs[0] = x;
+                break;
+            case QLinearAddOp or QLinearMulOp when c.Inputs.Length == 2:
+                {
+                    var inputs = new Value?[2];
+                    for (int i = 0; i < 2; i++)
+                    {
+                        if (c.Inputs[i] is not { } v) return false;
+                        if (v == y) inputs[i] = x;
+                        else if (v.Producer is { Op: TransposeOp } other && PermOf(other) is { } q && SameAs(q, p)) inputs[i] = other.Inputs[0];
+                        else return false;
+                    }
+                    c.Inputs = inputs;
+                    break;
+                }
             case BinaryElementwiseOp or VariadicElementwiseOp or WhereOp:
                 {
                     var inputs = new Value?[c.Inputs.Length];

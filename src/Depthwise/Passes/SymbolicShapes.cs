@@ -133,6 +133,14 @@ internal sealed class SymbolicShapes
             case UnaryElementwiseOp or ClipOp or IdentityOp or BatchNormalizationOp or SoftmaxFamilyOp or DropoutOp:
                 Set(node, 0, ins[0]!);
                 return true;
+            case QuantizeLinearOp or DequantizeLinearOp or QLinearLookupOp or QLinearSoftmaxOp:
+                // Elementwise over input 0; the other inputs are scales and zero points.
+                Set(node, 0, ins[0]!);
+                return true;
+            case QLinearAddOp or QLinearMulOp when ins.Length >= 2:
+                if (Broadcast(ins[..2]) is not { } q) return false;
+                Set(node, 0, q);
+                return true;
             case WhereOp:
                 if (Broadcast(ins) is not { } w) return false;
                 _shapes[node.Outputs[0]] = w;
@@ -283,6 +291,8 @@ internal sealed class SymbolicShapes
         {
             CastOp c => c.To,
             EqualOp => DataType.Bool,
+            DequantizeLinearOp => DataType.Float32,
+            QuantizeLinearOp q => node.Input(2) is { } zp ? TypeOf(zp) : q.OutputType,
             _ => node.Inputs.Length > 0 && node.Inputs[0] is { } x ? TypeOf(x) : DataType.Undefined,
         };
         if (type != DataType.Undefined) _types[o] = type;

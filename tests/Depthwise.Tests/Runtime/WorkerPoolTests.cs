@@ -100,9 +100,16 @@ public class WorkerPoolTests
     {
         var pool = WorkerPool.Shared(2);
         var work = new Square { Out = new int[100], Workers = new int[2] };
-        pool.Run(ref work, 100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) pool.Run(ref work, 100);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        for (int i = 0; i < 200; i++) pool.Run(ref work, 100);
+        // A steady-state window: under full-suite load a one-off runtime allocation (JIT tier-up) can land in one
+        // window; an allocation per region would show in every window, so the quietest one must be exactly 0.
+        long quietest = long.MaxValue;
+        for (int w = 0; w < 5; w++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) pool.Run(ref work, 100);
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, quietest);
     }
 }

@@ -25,7 +25,12 @@ public static class TfLiteImporter
     /// <summary>Imports a .tflite file.</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="DepthwiseException">The file is not a valid or supported TFLite model.</exception>
-    public static Graph.Graph Import(string path)
+    public static Graph.Graph Import(string path) => Import(path, null);
+
+    /// <summary>Imports a .tflite file with the given options (null: <see cref="TfLiteImportOptions.Default"/>).</summary>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="DepthwiseException">The file is not a valid or supported TFLite model.</exception>
+    public static Graph.Graph Import(string path, TfLiteImportOptions? options)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileInfo fi;
@@ -42,15 +47,18 @@ public static class TfLiteImporter
         {
             throw new ModelFormatException($"cannot read the file: {e.Message}", path, inner: e);
         }
-        return Import(bytes, path);
+        return Import(bytes, path, options);
     }
 
-    /// <summary>Imports model bytes; <paramref name="source"/> names them in errors. The bytes must not change while the graph is built.</summary>
+    /// <summary>
+    /// Imports model bytes; <paramref name="source"/> names them in errors; null <paramref name="options"/> are the
+    /// defaults. The bytes must not change while the graph is built.
+    /// </summary>
     /// <exception cref="DepthwiseException">The bytes are not a valid or supported TFLite model.</exception>
-    public static Graph.Graph Import(ReadOnlyMemory<byte> bytes, string? source = null)
+    public static Graph.Graph Import(ReadOnlyMemory<byte> bytes, string? source = null, TfLiteImportOptions? options = null)
     {
         var model = TfLiteModel.Read(bytes, source);
-        var ctx = new Context(model, source);
+        var ctx = new Context(model, source, options ?? TfLiteImportOptions.Default);
         return ctx.Build();
     }
 
@@ -62,10 +70,11 @@ public static class TfLiteImporter
         private readonly QuantParams?[] _quant;
         private readonly bool[] _quantRead;
 
-        public Context(TfLiteModel model, string? source)
+        public Context(TfLiteModel model, string? source, TfLiteImportOptions options)
         {
             Model = model;
             Source = source;
+            Options = options;
             Graph = new Graph.Graph(string.IsNullOrEmpty(model.SubgraphName) ? "main" : model.SubgraphName);
             _values = new Value?[model.Tensors.Length];
             _quant = new QuantParams?[model.Tensors.Length];
@@ -74,6 +83,8 @@ public static class TfLiteImporter
         }
 
         public TfLiteModel Model { get; }
+
+        public TfLiteImportOptions Options { get; }
 
         public string? Source { get; }
 
@@ -173,6 +184,8 @@ public static class TfLiteImporter
             }
             if (Graph.Outputs.Count == 0) throw new ModelFormatException("the subgraph has no outputs", Source, "model.subgraphs[0].outputs");
             Graph.ModelInfo = TfLiteMetadataReader.Read(Model);
+            // Weights in TFLite's layout that were permuted into new constants are no longer referenced.
+            Graph.RemoveUnusedValues();
             Graph.Validate(Source);
             return Graph;
         }

@@ -32,6 +32,9 @@ internal sealed class TfLiteNode
     /// <summary>Position of the operator in the subgraph.</summary>
     public int Index => _op.Index;
 
+    /// <summary>The import options.</summary>
+    public TfLiteImportOptions ImportOptions => _ctx.Options;
+
     /// <summary>The model file, for errors.</summary>
     public string? Source => _ctx.Source;
 

@@ -84,7 +84,7 @@ internal static partial class TfLiteOpTable
     {
         var weights = Permuted(n, n.Input(1), depthwise ? OhwiToIohw : OhwiToOihw, "filter_oihw");
         var bias = n.OptionalInput(2);
-        if (n.InputQuant(0) is not null)
+        if (IsQuantized(n, 0))
         {
             AddQuantizedConv(n, a, weights, bias);
             return;
@@ -126,7 +126,7 @@ internal static partial class TfLiteOpTable
         var outTensor = n.OutputTensor(0);
         bool reshapeOut = keepDims && x.Shape.Length != 2;
         var bias = n.OptionalInput(2);
-        if (n.InputQuant(0) is not null)
+        if (IsQuantized(n, 0))
         {
             AddQuantizedFullyConnected(n, input, bias, activation, reshapeOut);
             return;
@@ -166,7 +166,7 @@ internal static partial class TfLiteOpTable
         var strides = new[] { n.Positive(o, PoolStrideH, "stride_h", 0), n.Positive(o, PoolStrideW, "stride_w", 0) };
         var pad = n.Padding(o, PoolPadding);
         var activation = n.Activation(o, PoolActivation);
-        if (n.InputQuant(0) is not null)
+        if (IsQuantized(n, 0))
         {
             AddQuantizedPool(n, average, kernel, strides, pad, activation);
             return;

@@ -14,17 +14,17 @@ internal static partial class TfLiteOpTable
         Row(TfLiteBuiltinOperator.SUB, n => ImportBinary(n, TfLiteOptions.Sub, new SubOp()));
         Row(TfLiteBuiltinOperator.MUL, n => ImportBinary(n, TfLiteOptions.Mul, new MulOp()));
         Row(TfLiteBuiltinOperator.DIV, n => ImportBinary(n, TfLiteOptions.Div, new DivOp()));
-        Row(TfLiteBuiltinOperator.RELU, n => ImportActivation(n, TfLiteActivation.Relu));
-        Row(TfLiteBuiltinOperator.RELU6, n => ImportActivation(n, TfLiteActivation.Relu6));
-        Row(TfLiteBuiltinOperator.RELU_N1_TO_1, n => ImportActivation(n, TfLiteActivation.ReluN1To1));
-        Row(TfLiteBuiltinOperator.TANH, n => ImportActivation(n, TfLiteActivation.Tanh));
-        Row(TfLiteBuiltinOperator.LOGISTIC, n => ImportUnary(n, new SigmoidOp()));
-        Row(TfLiteBuiltinOperator.HARD_SWISH, n => ImportUnary(n, new HardSwishOp()));
+        Row(TfLiteBuiltinOperator.RELU, n => ImportActivation(n, TfLiteActivation.Relu, QLinearLookupKind.Relu));
+        Row(TfLiteBuiltinOperator.RELU6, n => ImportActivation(n, TfLiteActivation.Relu6, QLinearLookupKind.Relu6));
+        Row(TfLiteBuiltinOperator.RELU_N1_TO_1, n => ImportActivation(n, TfLiteActivation.ReluN1To1, QLinearLookupKind.ReluN1To1));
+        Row(TfLiteBuiltinOperator.TANH, n => ImportActivation(n, TfLiteActivation.Tanh, QLinearLookupKind.Tanh));
+        Row(TfLiteBuiltinOperator.LOGISTIC, n => ImportUnary(n, new SigmoidOp(), QLinearLookupKind.Sigmoid));
+        Row(TfLiteBuiltinOperator.HARD_SWISH, n => ImportUnary(n, new HardSwishOp(), QLinearLookupKind.HardSwish));
         Row(TfLiteBuiltinOperator.LEAKY_RELU, n =>
         {
             n.ExpectArity(1, 1, 1);
-            var o = n.Options(TfLiteOptions.LeakyRelu);
-            ImportUnary(n, new LeakyReluOp { Alpha = o?.F32(LeakyReluAlpha, "alpha") ?? 0 });
+            float alpha = n.Options(TfLiteOptions.LeakyRelu)?.F32(LeakyReluAlpha, "alpha") ?? 0;
+            ImportUnary(n, new LeakyReluOp { Alpha = alpha }, QLinearLookupKind.LeakyRelu, alpha);
         });
         Row(TfLiteBuiltinOperator.PRELU, n =>
         {
@@ -46,7 +46,7 @@ internal static partial class TfLiteOpTable
     private static void RequireFloat(TfLiteNode n, int i)
     {
         if (n.InputQuant(i) is not null || n.InputType(i) is DataType.UInt8 or DataType.Int8)
-            throw n.Unsupported($"quantized {n.Code.Name} (input {i} is {DataTypes.Name(n.InputType(i))}) needs the quantized operators, which are not available yet");
+            throw n.Unsupported($"quantized {n.Code.Name} (input {i} is {DataTypes.Name(n.InputType(i))}); only its float form is supported");
     }
 
     /// <summary>ADD, SUB, MUL, DIV (numpy broadcasting, as the IR's) with their fused activation; MAXIMUM, MINIMUM.</summary>
@@ -55,7 +55,7 @@ internal static partial class TfLiteOpTable
         n.ExpectArity(2, 2, 1);
         var o = n.Options(options);
         var activation = options == TfLiteOptions.MaximumMinimum ? TfLiteActivation.None : n.Activation(o, BinaryActivation);
-        if (n.InputQuant(0) is not null || n.InputQuant(1) is not null)
+        if (IsQuantized(n, 0) || IsQuantized(n, 1))
         {
             AddQuantizedBinary(n, op, activation);
             return;
@@ -63,20 +63,46 @@ internal static partial class TfLiteOpTable
         n.AddWithActivation(op, [n.Input(0), n.Input(1)], activation);
     }
 
-    private static void AddQuantizedBinary(TfLiteNode n, Op op, TfLiteActivation activation) =>
-        throw n.Unsupported($"quantized {n.Code.Name} needs the quantized operators, which are not available yet");
+    /// <summary>Quantized ADD/SUB (QLinearAdd) and MUL (QLinearMul) with TFLite's fixed-point arithmetic and the fused clamp.</summary>
+    private static void AddQuantizedBinary(TfLiteNode n, Op op, TfLiteActivation activation)
+    {
+        RequireInputQuant(n, 0);
+        RequireInputQuant(n, 1);
+        var act = QuantizedActivation(n, activation);
+        var outQuant = RequireOutputQuant(n);
+        Op q = op switch
+        {
+            AddOp => new QLinearAddOp { Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
+            SubOp => new QLinearAddOp { Subtract = true, Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
+            MulOp => new QLinearMulOp { Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
+            _ => throw n.Unsupported($"quantized {n.Code.Name} is not supported (ADD, SUB and MUL are)"),
+        };
+        n.Add(q, [n.Input(0), n.Input(1)], n.Output(0));
+    }
 
-    /// <summary>RELU, RELU6, RELU_N1_TO_1, TANH: the fused-activation nodes as operators of their own.</summary>
-    private static void ImportActivation(TfLiteNode n, TfLiteActivation activation)
+    /// <summary>True when input <paramref name="i"/> holds quantized 8-bit data.</summary>
+    private static bool IsQuantized(TfLiteNode n, int i) => n.InputType(i) is DataType.UInt8 or DataType.Int8;
+
+    /// <summary>RELU, RELU6, RELU_N1_TO_1, TANH: the fused-activation nodes as operators of their own (a table on quantized data).</summary>
+    private static void ImportActivation(TfLiteNode n, TfLiteActivation activation, QLinearLookupKind quantized)
     {
         n.ExpectArity(1, 1, 1);
-        RequireFloat(n, 0);
+        if (IsQuantized(n, 0))
+        {
+            AddQuantizedLookup(n, quantized);
+            return;
+        }
         n.AddActivation(n.Input(0), activation, n.Output(0));
     }
 
-    private static void ImportUnary(TfLiteNode n, Op op)
+    private static void ImportUnary(TfLiteNode n, Op op, QLinearLookupKind? quantized = null, float alpha = 0.01f)
     {
         n.ExpectArity(1, 1, 1);
+        if (quantized is { } kind && IsQuantized(n, 0))
+        {
+            AddQuantizedLookup(n, kind, alpha);
+            return;
+        }
         RequireFloat(n, 0);
         n.Add(op, [n.Input(0)], n.Output(0));
     }
@@ -87,6 +113,12 @@ internal static partial class TfLiteOpTable
         n.ExpectArity(1, 1, 1);
         var o = n.Options(TfLiteOptions.Softmax);
         float beta = o?.F32(SoftmaxBeta, "beta") ?? 0;
+        if (IsQuantized(n, 0))
+        {
+            RequireInputQuant(n, 0);
+            n.Add(new QLinearSoftmaxOp { Beta = beta, OutputQuant = RequireOutputQuant(n), OutputType = n.OutputType(0) }, [n.Input(0)], n.Output(0));
+            return;
+        }
         RequireFloat(n, 0);
         Value x = n.Input(0);
         if (beta != 1) x = n.AddTemp("scaled", new MulOp(), x, n.FloatScalar("beta", beta));

@@ -10,12 +10,54 @@ internal static partial class TfLiteOpTable
     static partial void AddQuantizationRows()
     {
         Row(TfLiteBuiltinOperator.DEQUANTIZE, ImportDequantize);
-        Row(TfLiteBuiltinOperator.QUANTIZE, n => throw n.Unsupported("QUANTIZE needs the quantized operators (QuantizeLinear), which are not available yet"));
+        Row(TfLiteBuiltinOperator.QUANTIZE, ImportQuantize);
+    }
+
+    /// <summary>
+    /// QUANTIZE: float → uint8/int8 is QuantizeLinear (TFLite rounds half away from zero); between 8-bit types it is a
+    /// requantization, QLinearLookup(Identity) with TFLite's fixed-point multiplier.
+    /// </summary>
+    private static void ImportQuantize(TfLiteNode n)
+    {
+        n.ExpectArity(1, 1, 1);
+        var outType = n.OutputType(0);
+        if (outType is not (DataType.UInt8 or DataType.Int8)) throw n.Unsupported($"QUANTIZE to {DataTypes.Name(outType)} (only uint8 and int8 are supported)");
+        var q = RequireOutputQuant(n);
+        var inType = n.InputType(0);
+        if (inType == DataType.Float32)
+        {
+            n.Add(new QuantizeLinearOp { OutputQuant = q, OutputType = outType, Requantize = RequantizeMode.TfLiteFixedPoint }, [n.Input(0)], n.Output(0));
+            return;
+        }
+        if (inType is DataType.UInt8 or DataType.Int8)
+        {
+            RequireInputQuant(n, 0);
+            n.Add(new QLinearLookupOp { Kind = QLinearLookupKind.Identity, OutputQuant = q, OutputType = outType }, [n.Input(0)], n.Output(0));
+            return;
+        }
+        throw n.Unsupported($"QUANTIZE from {DataTypes.Name(inType)}");
+    }
+
+    /// <summary>The output's per-tensor quantization, which every quantized compute operator needs.</summary>
+    internal static QuantParams RequireOutputQuant(TfLiteNode n)
+    {
+        var q = n.OutputQuant(0) ?? throw n.Invalid($"computes quantized data but its output {n.OutputTensor(0)} has no quantization parameters");
+        if (!q.IsPerTensor) throw n.Invalid($"writes {n.OutputTensor(0)} quantized per axis; quantized operators write per-tensor outputs");
+        return q;
+    }
+
+    /// <summary>Input <paramref name="i"/>'s per-tensor quantization.</summary>
+    internal static QuantParams RequireInputQuant(TfLiteNode n, int i)
+    {
+        var q = n.InputQuant(i) ?? throw n.Invalid($"reads {n.InputTensor(i)} of type {DataTypes.Name(n.InputType(i))} without quantization parameters");
+        if (!q.IsPerTensor) throw n.Invalid($"reads {n.InputTensor(i)} quantized per axis; this operator takes per-tensor quantization");
+        return q;
     }
 
     /// <summary>
     /// DEQUANTIZE: float16 → float32 is a Cast (on a constant, as in the MediaPipe models' float16 weights, constant
-    /// folding turns it into float32 weights when the session is created).
+    /// folding turns it into float32 weights when the session is created); uint8/int8 → float32 is DequantizeLinear
+    /// with TFLite's arithmetic (the double-precision scale).
     /// </summary>
     private static void ImportDequantize(TfLiteNode n)
     {
@@ -29,7 +71,8 @@ internal static partial class TfLiteOpTable
                 break;
             case DataType.UInt8 or DataType.Int8:
                 if (n.InputQuant(0) is null) throw n.Invalid($"reads {n.InputTensor(0)} of type {DataTypes.Name(type)}, which has no quantization parameters");
-                throw n.Unsupported("DEQUANTIZE of uint8/int8 needs DequantizeLinear, which is not available yet");
+                n.Add(new DequantizeLinearOp { Requantize = RequantizeMode.TfLiteFixedPoint }, [n.Input(0)], n.Output(0));
+                break;
             default:
                 throw n.Unsupported($"DEQUANTIZE of {DataTypes.Name(type)}");
         }
@@ -48,17 +91,67 @@ internal static partial class TfLiteOpTable
             case DataType.Float16: return n.AddTemp(stem, new CastOp { To = DataType.Float32 }, weights);
             case DataType.UInt8 or DataType.Int8:
                 if (n.InputQuant(input) is null) throw n.Invalid($"reads {n.InputTensor(input)} of type {DataTypes.Name(type)} with float activations, but it has no quantization parameters");
-                throw n.Unsupported("int8 weights with float activations (dynamic-range quantization) need DequantizeLinear, which is not available yet");
+                // Dynamic-range quantization: dequantized once (per axis when the weights are), folded at session creation.
+                return n.AddTemp(stem, new DequantizeLinearOp { Requantize = RequantizeMode.TfLiteFixedPoint }, weights);
             default:
                 throw n.Invalid($"reads weights {n.InputTensor(input)} of type {DataTypes.Name(type)}; expected float32");
         }
     }
 
-    private static void AddQuantizedConv(TfLiteNode n, ConvAttributes a, Value weights, Value? bias) =>
-        throw n.Unsupported("quantized convolution needs QLinearConv, which is not available yet");
+    private static ConvActivation QuantizedActivation(TfLiteNode n, TfLiteActivation a) =>
+        TfLiteNode.ConvActivationOf(a) ?? throw n.Unsupported($"fused activation {a} on a quantized {n.Code.Name}");
 
-    private static void AddQuantizedFullyConnected(TfLiteNode n, Value input, Value? bias, TfLiteActivation activation, bool reshapeOut) =>
-        throw n.Unsupported("quantized FULLY_CONNECTED needs QLinearGemm, which is not available yet");
+    private static void RequireInt32Bias(TfLiteNode n, int i)
+    {
+        if (n.HasInput(i) && n.InputType(i) != DataType.Int32)
+            throw n.Unsupported($"a quantized {n.Code.Name} with a {DataTypes.Name(n.InputType(i))} bias (only int32 is supported)");
+    }
+
+    /// <summary>
+    /// Quantized CONV_2D / DEPTHWISE_CONV_2D: QLinearConv over NHWC data with the permuted weights (their per-channel
+    /// quantization now on axis 0), the int32 bias, TFLite's fixed-point requantization and the fused clamp.
+    /// </summary>
+    private static void AddQuantizedConv(TfLiteNode n, ConvAttributes a, Value weights, Value? bias)
+    {
+        RequireInputQuant(n, 0);
+        if (n.InputQuant(1) is null) throw n.Invalid($"reads quantized data but its filter {n.InputTensor(1)} has no quantization parameters");
+        RequireInt32Bias(n, 2);
+        n.Add(new QLinearConvOp
+        {
+            Strides = a.Strides,
+            Dilations = a.Dilations,
+            AutoPad = a.Padding,
+            Group = a.Group,
+            Layout = ChannelLayout.ChannelsLast,
+            Activation = QuantizedActivation(n, a.Activation),
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+            Requantize = n.ImportOptions.ConvolutionRequantize,
+        }, [n.Input(0), weights, bias], n.Output(0));
+    }
+
+    /// <summary>Quantized FULLY_CONNECTED: QLinearGemm with B as [N, K], then the keep_num_dims reshape.</summary>
+    private static void AddQuantizedFullyConnected(TfLiteNode n, Value input, Value? bias, TfLiteActivation activation, bool reshapeOut)
+    {
+        RequireInputQuant(n, 0);
+        if (n.InputQuant(1) is null) throw n.Invalid($"reads quantized data but its weights {n.InputTensor(1)} have no quantization parameters");
+        RequireInt32Bias(n, 2);
+        var gemm = new QLinearGemmOp
+        {
+            TransB = true,
+            Activation = QuantizedActivation(n, activation),
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+            Requantize = n.ImportOptions.ConvolutionRequantize,
+        };
+        if (!reshapeOut)
+        {
+            n.Add(gemm, [input, n.Input(1), bias], n.Output(0));
+            return;
+        }
+        var y = n.AddTemp("gemm", gemm, input, n.Input(1), bias);
+        n.Add(new ReshapeOp(), [y, n.Int64s("output_shape", OutputShapeWithDynamicBatch(n.OutputTensor(0)))], n.Output(0));
+    }
 
     private static void AddQuantizedPool(TfLiteNode n, bool average, int[] kernel, int[] strides, AutoPad pad, TfLiteActivation activation)
     {
@@ -79,7 +172,18 @@ internal static partial class TfLiteOpTable
             AddQuantizedClamp(n, pooled, activation, n.Output(0));
             return;
         }
-        throw n.Unsupported("quantized pooling needs QLinearAveragePool, which is not available yet");
+        n.Add(new QLinearAveragePoolOp
+        {
+            KernelShape = kernel,
+            Strides = strides,
+            AutoPad = pad,
+            Layout = ChannelLayout.ChannelsLast,
+            CountIncludePad = false,
+            Activation = TfLiteNode.ConvActivationOf(activation) ?? throw n.Unsupported($"fused activation {activation} on a quantized AVERAGE_POOL_2D"),
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+            Requantize = RequantizeMode.TfLiteFixedPoint,
+        }, [n.Input(0)], n.Output(0));
     }
 
     /// <summary>A fused min-max activation on quantized data: Clip to TFLite's activation range in the stored type.</summary>
@@ -91,5 +195,27 @@ internal static partial class TfLiteOpTable
         var (min, max) = QuantizedActivationRange.Of(fused, q, type);
         Tensor Bound(int v) => type == DataType.UInt8 ? Tensor.FromArray(Shape.Scalar, new[] { (byte)v }) : Tensor.FromArray(Shape.Scalar, new[] { (sbyte)v });
         n.Add(new ClipOp(), [x, n.AddConstant("act_min", Bound(min)), n.AddConstant("act_max", Bound(max))], output);
+    }
+}
+
+internal static partial class TfLiteOpTable
+{
+    /// <summary>The quantized form of RELU, RELU6, RELU_N1_TO_1, TANH, LOGISTIC, HARD_SWISH and LEAKY_RELU: a 256-entry table.</summary>
+    private static void AddQuantizedLookup(TfLiteNode n, QLinearLookupKind kind, float alpha = 0.01f)
+    {
+        RequireInputQuant(n, 0);
+        n.Add(new QLinearLookupOp { Kind = kind, Alpha = alpha, OutputQuant = RequireOutputQuant(n), OutputType = n.OutputType(0) }, [n.Input(0)], n.Output(0));
+    }
+
+    /// <summary>
+    /// Input <paramref name="i"/> requantized to <paramref name="q"/> when its quantization differs (QLinearLookup
+    /// Identity). TFLite's CONCATENATION rescales in float (round(q·s + b)), so the float table rounding is the one that
+    /// matches it, not the fixed-point requantization.
+    /// </summary>
+    private static Value Requantized(TfLiteNode n, int i, QuantParams q, DataType type)
+    {
+        var inQ = RequireInputQuant(n, i);
+        if (SameQuant(inQ, q) && n.InputType(i) == type) return n.Input(i);
+        return n.AddTemp($"requantized_{i}", new QLinearLookupOp { Kind = QLinearLookupKind.Identity, OutputQuant = q, OutputType = type, Requantize = RequantizeMode.FloatRoundHalfEven }, n.Input(i));
     }
 }

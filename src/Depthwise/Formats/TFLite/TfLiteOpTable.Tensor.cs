@@ -1,4 +1,5 @@
 using Depthwise.Graph;
+using Depthwise.Kernels.Quantized;
 using Depthwise.Ops;
 using Depthwise.Tensors;
 
@@ -111,14 +112,17 @@ internal static partial class TfLiteOpTable
         var activation = n.Activation(o, ConcatActivation);
         var inputs = new Value?[n.InputCount];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = n.Input(i);
-        var q = n.OutputQuant(0);
-        if (q is not null || n.OutputType(0) is DataType.UInt8 or DataType.Int8)
+        if (n.OutputType(0) is DataType.UInt8 or DataType.Int8)
         {
-            // The IR's Concat copies bytes: right only when every input already has the output's quantization.
-            for (int i = 0; i < inputs.Length; i++)
-                if (n.InputQuant(i) != q && !SameQuant(n.InputQuant(i), q))
-                    throw n.Unsupported($"quantized CONCATENATION whose input {i} has other quantization parameters than the output needs a requantization, which is not available yet");
-            if (activation != TfLiteActivation.None) throw n.Unsupported("quantized CONCATENATION with a fused activation");
+            // The IR's Concat copies bytes: inputs quantized otherwise than the output are requantized first (as TFLite does).
+            var q = RequireOutputQuant(n);
+            for (int i = 0; i < inputs.Length; i++) inputs[i] = Requantized(n, i, q, n.OutputType(0));
+            if (activation != TfLiteActivation.None)
+            {
+                var joined = n.AddTemp("concat", new ConcatOp { Axis = axis }, inputs);
+                AddQuantizedClamp(n, joined, activation, n.Output(0));
+                return;
+            }
         }
         n.AddWithActivation(new ConcatOp { Axis = axis }, inputs, activation);
     }
@@ -366,7 +370,7 @@ internal static partial class TfLiteOpTable
             if (a < -rank || a >= rank) throw n.Invalid($"axis {a} is out of range for rank {rank}");
             axes.Add(a < 0 ? a + rank : a);
         }
-        if (n.InputQuant(0) is not null)
+        if (IsQuantized(n, 0))
         {
             AddQuantizedReduce(n, op, axes, keepDims, mean);
             return;
@@ -391,6 +395,25 @@ internal static partial class TfLiteOpTable
         n.Add(reduce, [n.Input(0), n.Int64s("axes", axes.ToArray())], n.Output(0));
     }
 
-    private static void AddQuantizedReduce(TfLiteNode n, ReduceOp op, SortedSet<long> axes, bool keepDims, bool mean) =>
-        throw n.Unsupported($"quantized {n.Code.Name} needs the quantized operators, which are not available yet");
+    /// <summary>Quantized MEAN over H and W of NHWC data: QLinearGlobalAveragePool with TFLite's rounding (other reductions are not supported).</summary>
+    private static void AddQuantizedReduce(TfLiteNode n, ReduceOp op, SortedSet<long> axes, bool keepDims, bool mean)
+    {
+        if (!mean || n.InputTensor(0).Shape.Length != 4 || !axes.SetEquals([1, 2]))
+            throw n.Unsupported($"quantized {n.Code.Name} over axes [{string.Join(",", axes)}] (only MEAN over the spatial axes 1, 2 of NHWC data is supported)");
+        RequireInputQuant(n, 0);
+        var pool = new QLinearGlobalAveragePoolOp
+        {
+            Layout = ChannelLayout.ChannelsLast,
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+            Requantize = RequantizeMode.TfLiteFixedPoint,
+        };
+        if (keepDims)
+        {
+            n.Add(pool, [n.Input(0)], n.Output(0));
+            return;
+        }
+        var pooled = n.AddTemp("pooled", pool, n.Input(0));
+        n.Add(new SqueezeOp(), [pooled, n.Int64s("axes", 1, 2)], n.Output(0));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Depthwise.Graph;
 using Depthwise.Ops;
 using Depthwise.Tensors;
@@ -72,27 +73,61 @@ internal static partial class TfLiteOpTable
         var src = t.Shape;
         int rank = src.Rank;
         var dims = new int[rank];
-        for (int i = 0; i < rank; i++) dims[i] = src[perm[i]];
-        var outShape = new Shape(dims);
-        int size = DataTypes.SizeOf(t.DataType);
         var srcStrides = src.Strides();
+        var strides = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            dims[i] = src[perm[i]];
+            strides[i] = srcStrides[perm[i]];
+        }
+        QuantParams? q = t.Quant;
+        if (q is { IsPerTensor: false }) q = new QuantParams(q.Scales.ToArray(), q.ZeroPoints.ToArray(), Array.IndexOf(perm, q.Axis));
+        // Dims of size 1 never move data: without them the permutation is often the identity (1×1 filters), and
+        // otherwise the loops run over the dims that matter.
+        var keptDims = new List<int>(rank);
+        var keptStrides = new List<int>(rank);
+        for (int i = 0; i < rank; i++)
+        {
+            if (dims[i] == 1) continue;
+            keptDims.Add(dims[i]);
+            keptStrides.Add(strides[i]);
+        }
+        bool identity = true;
+        for (int i = 1; i < keptStrides.Count; i++) identity &= keptStrides[i - 1] > keptStrides[i];
+        if (identity) return new Tensor(t.DataType, new Shape(dims), t.Bytes, q);
         var bytes = new byte[t.Bytes.Length];
         var from = t.Bytes.Span;
+        int[] d = [.. keptDims], st = [.. keptStrides];
+        switch (DataTypes.SizeOf(t.DataType))
+        {
+            case 1: PermuteCore(from, bytes, d, st); break;
+            case 2: PermuteCore(MemoryMarshal.Cast<byte, short>(from), MemoryMarshal.Cast<byte, short>(bytes.AsSpan()), d, st); break;
+            case 4: PermuteCore(MemoryMarshal.Cast<byte, int>(from), MemoryMarshal.Cast<byte, int>(bytes.AsSpan()), d, st); break;
+            default: PermuteCore(MemoryMarshal.Cast<byte, long>(from), MemoryMarshal.Cast<byte, long>(bytes.AsSpan()), d, st); break;
+        }
+        return new Tensor(t.DataType, new Shape(dims), bytes, q);
+    }
+
+    /// <summary>dst in row-major order of <paramref name="dims"/>, reading src at Σ index·<paramref name="strides"/>.</summary>
+    private static void PermuteCore<T>(ReadOnlySpan<T> src, Span<T> dst, int[] dims, int[] strides) where T : unmanaged
+    {
+        int rank = dims.Length;
+        if (dst.Length == 0) return;
+        if (rank == 0) { dst[0] = src[0]; return; }
+        int inner = dims[rank - 1], innerStride = strides[rank - 1];
         var idx = new int[rank];
-        for (int o = 0; o < outShape.ElementCount; o++)
+        int o = 0;
+        for (int rows = dst.Length / inner; rows > 0; rows--)
         {
             int s = 0;
-            for (int i = 0; i < rank; i++) s += idx[i] * srcStrides[perm[i]];
-            from.Slice(s * size, size).CopyTo(bytes.AsSpan(o * size, size));
-            for (int i = rank - 1; i >= 0; i--)
+            for (int i = 0; i < rank - 1; i++) s += idx[i] * strides[i];
+            for (int k = 0; k < inner; k++, s += innerStride) dst[o++] = src[s];
+            for (int i = rank - 2; i >= 0; i--)
             {
                 if (++idx[i] < dims[i]) break;
                 idx[i] = 0;
             }
         }
-        QuantParams? q = t.Quant;
-        if (q is { IsPerTensor: false }) q = new QuantParams(q.Scales.ToArray(), q.ZeroPoints.ToArray(), Array.IndexOf(perm, q.Axis));
-        return new Tensor(t.DataType, outShape, bytes, q);
     }
 
     /// <summary>Throws unless the tensor has rank <paramref name="rank"/>.</summary>

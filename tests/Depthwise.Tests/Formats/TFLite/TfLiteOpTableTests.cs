@@ -633,6 +633,214 @@ public sealed class TfLiteOpTableTests
         Assert.Equal(new byte[] { 150 }, new InferenceSession(g).Run(X(3, 150, 7, 9))[0].ToArray<byte>());
     }
 
+    // ---------------------------------------------------------------- quantized rows
+
+    private static readonly QuantParams U8 = QuantParams.PerTensor(0.1f, 120);
+
+    private static byte[] Q(params float[] real) => real.Select(v => (byte)Math.Clamp(Math.Round(v / 0.1f) + 120, 0, 255)).ToArray();
+
+    private static float Real(byte q, QuantParams p) => (q - p.ZeroPoints[0]) * p.Scales[0];
+
+    /// <summary>A model x (uint8, <see cref="U8"/>) → op → y (uint8 or float, quantized as given).</summary>
+    private static byte[] QuantizedUnary(B op, TfLiteTensorType outType, FbTable? outQuant, int[] inShape, int[] outShape, O optionsType = O.None, FbTable? options = null, params (string Name, int[] Shape, int[] Data)[] extra)
+    {
+        var b = new TfLiteModelBuilder();
+        int x = b.Tensor("x", TfLiteTensorType.UINT8, inShape, quantization: TfLiteModelBuilder.Quant([0.1f], [120]));
+        var inputs = new List<int> { x };
+        foreach (var e in extra) inputs.Add(b.IntConst(e.Name, e.Shape, e.Data));
+        int y = b.Tensor("y", outType, outShape, quantization: outQuant);
+        b.Inputs.Add(x);
+        b.Outputs.Add(y);
+        b.Op(op, inputs.ToArray(), [y], optionsType, options);
+        return b.Build();
+    }
+
+    private static Tensor QIn(int[] shape, byte[] data) => Tensor.FromArray(new Shape(shape), data, U8);
+
+    [Fact]
+    public void DequantizeAndQuantizeUseTfLitesArithmetic()
+    {
+        var x = new byte[] { 0, 119, 120, 121, 255 };
+        var deq = RunOne(QuantizedUnary(B.DEQUANTIZE, TfLiteTensorType.FLOAT32, null, [5], [5]), QIn([5], x));
+        Assert.Equal(x.Select(q => (float)(0.1 * (q - 120))).ToArray(), deq);   // the double-precision scale, as TFLite
+
+        // float → uint8: round half away from zero, saturate.
+        var b = new TfLiteModelBuilder();
+        int xi = b.Float("x", 6), yi = b.Tensor("y", TfLiteTensorType.UINT8, [6], quantization: TfLiteModelBuilder.Quant([0.5f], [10]));
+        b.Inputs.Add(xi);
+        b.Outputs.Add(yi);
+        b.Op(B.QUANTIZE, [xi], [yi]);
+        var y = Run(b.Build(), T([6], [0.25f, -0.25f, 0.75f, 1.25f, -100, 1000]))[0];
+        Assert.Equal(new byte[] { 11, 9, 12, 13, 0, 255 }, y.ToArray<byte>());
+        Assert.Equal(QuantParams.PerTensor(0.5f, 10).Scales, y.Quant!.Scales);
+
+        // uint8 → int8 requantization: real values kept within one step.
+        var req = Run(QuantizedUnary(B.QUANTIZE, TfLiteTensorType.INT8, TfLiteModelBuilder.Quant([0.05f], [-3]), [5], [5]), QIn([5], x))[0];
+        var got = req.ToArray<sbyte>();
+        for (int i = 0; i < x.Length; i++)
+        {
+            double want = Math.Clamp(Math.Round(Real(x[i], U8) / 0.05) - 3, -128, 127);
+            Assert.InRange(got[i], want - 1, want + 1);
+        }
+    }
+
+    [Theory]
+    [InlineData((int)B.LOGISTIC)]
+    [InlineData((int)B.TANH)]
+    [InlineData((int)B.RELU6)]
+    [InlineData((int)B.HARD_SWISH)]
+    public void QuantizedActivationsAreTablesWithinOneStepOfTheRealFunction(int opCode)
+    {
+        var op = (B)opCode;
+        var outQ = op == B.LOGISTIC ? QuantParams.PerTensor(1f / 256, 0) : op == B.TANH ? QuantParams.PerTensor(1f / 128, 128) : QuantParams.PerTensor(0.05f, 30);
+        var model = QuantizedUnary(op, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([outQ.Scales[0]], [outQ.ZeroPoints[0]]), [256], [256]);
+        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearLookupOp);
+        var x = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var y = Run(model, QIn([256], x))[0].ToArray<byte>();
+        for (int i = 0; i < 256; i++)
+        {
+            double v = Real(x[i], U8);
+            double f = op switch
+            {
+                B.LOGISTIC => 1 / (1 + Math.Exp(-v)),
+                B.TANH => Math.Tanh(v),
+                B.RELU6 => Math.Clamp(v, 0, 6),
+                _ => v * Math.Clamp(v + 3, 0, 6) / 6,
+            };
+            double want = Math.Clamp(Math.Round(f / outQ.Scales[0]) + outQ.ZeroPoints[0], 0, 255);
+            Assert.InRange(y[i], want - 1, want + 1);
+        }
+    }
+
+    [Fact]
+    public void QuantizedSoftmaxAveragePoolAndMean()
+    {
+        var x = Q(-1, 0.5f, 2, 3, 1, -2, 0, 0.3f);
+        // SOFTMAX → uint8 with scale 1/256, zero point 0.
+        var sm = Run(QuantizedUnary(B.SOFTMAX, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([1f / 256], [0]), [2, 4], [2, 4], O.Softmax, new FbTable().F32(0, 1)), QIn([2, 4], x))[0].ToArray<byte>();
+        for (int r = 0; r < 2; r++)
+        {
+            var row = Enumerable.Range(0, 4).Select(i => (double)Real(x[r * 4 + i], U8)).ToArray();
+            double sum = row.Sum(v => Math.Exp(v));
+            for (int i = 0; i < 4; i++) Assert.InRange(sm[r * 4 + i], Math.Min(255, Math.Round(Math.Exp(row[i]) / sum * 256)) - 1, Math.Round(Math.Exp(row[i]) / sum * 256) + 1);
+        }
+        // AVERAGE_POOL_2D 2×2 VALID over a [1, 2, 2, 2] input, same quantization in and out.
+        var pool = Run(QuantizedUnary(B.AVERAGE_POOL_2D, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.1f], [120]), [1, 2, 2, 2], [1, 1, 1, 2], O.Pool2D,
+            new FbTable().U8(0, 1).I32(1, 2).I32(2, 2).I32(3, 2).I32(4, 2)), QIn([1, 2, 2, 2], x))[0].ToArray<byte>();
+        for (int c = 0; c < 2; c++)
+        {
+            double mean = (x[c] + x[2 + c] + x[4 + c] + x[6 + c]) / 4.0;
+            Assert.InRange(pool[c], Math.Round(mean) - 1, Math.Round(mean) + 1);
+        }
+        // MEAN over H and W without keep_dims → QLinearGlobalAveragePool + Squeeze.
+        var model = QuantizedUnary(B.MEAN, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.1f], [120]), [1, 2, 2, 2], [1, 2], O.Reducer, new FbTable(), ("axes", [2], [1, 2]));
+        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearGlobalAveragePoolOp { Layout: ChannelLayout.ChannelsLast });
+        var mean2 = Run(model, QIn([1, 2, 2, 2], x))[0];
+        Assert.Equal(new Shape(1, 2), mean2.Shape);
+        Assert.Equal(pool, mean2.ToArray<byte>());
+    }
+
+    [Fact]
+    public void QuantizedConcatenationRequantizesInputsWithOtherParameters()
+    {
+        var b = new TfLiteModelBuilder();
+        int a = b.Tensor("a", TfLiteTensorType.UINT8, [1, 2], quantization: TfLiteModelBuilder.Quant([0.1f], [120]));
+        int c = b.Tensor("c", TfLiteTensorType.UINT8, [1, 2], quantization: TfLiteModelBuilder.Quant([0.2f], [100]));
+        int y = b.Tensor("y", TfLiteTensorType.UINT8, [1, 4], quantization: TfLiteModelBuilder.Quant([0.1f], [120]));
+        b.Inputs.AddRange([a, c]);
+        b.Outputs.Add(y);
+        b.Op(B.CONCATENATION, [a, c], [y], O.Concatenation, new FbTable().I32(0, 1));
+        var g = TfLiteImporter.Import(b.Build());
+        Assert.Single(g.Nodes, n => n.Op is QLinearLookupOp);   // only c needs requantizing
+        var outs = new InferenceSession(g).Run(QIn([1, 2], [130, 10]), Tensor.FromArray(new Shape(1, 2), new byte[] { 110, 90 }, QuantParams.PerTensor(0.2f, 100)));
+        // c's real values 2.0 and −2.0 become 140 and 100 in the output's scale.
+        Assert.Equal(new byte[] { 130, 10, 140, 100 }, outs[0].ToArray<byte>());
+    }
+
+    /// <summary>A naive uint8 NHWC convolution (OHWI filters, per-tensor), requantized as XNNPACK (float scale, half to even) or TFLite's fixed point.</summary>
+    private static byte[] QConv(byte[] x, int[] xs, byte[] w, int[] ws, int[] bias, int stride, bool same, QuantParams qx, QuantParams qw, QuantParams qy, bool fixedPoint, out int[] ys)
+    {
+        int h = xs[1], wd = xs[2], c = xs[3], o = ws[0], kh = ws[1], kw = ws[2];
+        var (oh, ph) = Window(h, kh, stride, 1, same);
+        var (ow, pw) = Window(wd, kw, stride, 1, same);
+        ys = [1, oh, ow, o];
+        var y = new byte[oh * ow * o];
+        int zx = (int)qx.ZeroPoints[0], zw = (int)qw.ZeroPoints[0], zy = (int)qy.ZeroPoints[0];
+        float scale = qx.Scales[0] * qw.Scales[0] / qy.Scales[0];
+        var (mult, shift) = Depthwise.Kernels.Quantized.FixedPoint.QuantizeMultiplier((double)(qx.Scales[0] * qw.Scales[0]) / qy.Scales[0]);
+        for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++)
+                for (int oc = 0; oc < o; oc++)
+                {
+                    int acc = bias[oc];
+                    for (int ky = 0; ky < kh; ky++)
+                        for (int kx = 0; kx < kw; kx++)
+                        {
+                            int iy = oy * stride - ph + ky, ix = ox * stride - pw + kx;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                            for (int k = 0; k < c; k++) acc += (x[(iy * wd + ix) * c + k] - zx) * (w[((oc * kh + ky) * kw + kx) * c + k] - zw);
+                        }
+                    int v = fixedPoint
+                        ? Depthwise.Kernels.Quantized.FixedPoint.MultiplyByQuantizedMultiplier(acc, mult, shift) + zy
+                        : (int)MathF.Round(acc * scale, MidpointRounding.ToEven) + zy;
+                    y[(oy * ow + ox) * o + oc] = (byte)Math.Clamp(v, 0, 255);
+                }
+        return y;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void QuantizedConv2DIsQLinearConvWithTheChosenRequantization(bool fixedPoint)
+    {
+        int[] xs = [1, 6, 5, 3], ws = [4, 3, 3, 3];
+        var r = new Random(31);
+        var x = Enumerable.Range(0, 90).Select(_ => (byte)r.Next(256)).ToArray();
+        var w = Enumerable.Range(0, 108).Select(_ => (byte)r.Next(256)).ToArray();
+        var bias = Enumerable.Range(0, 4).Select(_ => r.Next(-2000, 2000)).ToArray();
+        QuantParams qx = QuantParams.PerTensor(0.02f, 128), qw = QuantParams.PerTensor(0.013f, 140), qy = QuantParams.PerTensor(0.11f, 100);
+        var expected = QConv(x, xs, w, ws, bias, 2, true, qx, qw, qy, fixedPoint, out var ys);
+        var b = new TfLiteModelBuilder();
+        int xi = b.Tensor("x", TfLiteTensorType.UINT8, xs, quantization: TfLiteModelBuilder.Quant([0.02f], [128]));
+        int wi = b.Tensor("w", TfLiteTensorType.UINT8, ws, w, TfLiteModelBuilder.Quant([0.013f], [140]));
+        int bi = b.IntConst("b", [4], bias);
+        int yi = b.Tensor("y", TfLiteTensorType.UINT8, ys, quantization: TfLiteModelBuilder.Quant([0.11f], [100]));
+        b.Inputs.Add(xi);
+        b.Outputs.Add(yi);
+        b.Op(B.CONV_2D, [xi, wi, bi], [yi], O.Conv2D, ConvOptions(true, 2, 2, TfLiteActivation.None));
+        var options = fixedPoint ? new TfLiteImportOptions { ConvolutionRequantize = Depthwise.Kernels.Quantized.RequantizeMode.TfLiteFixedPoint } : null;
+        var g = TfLiteImporter.Import(b.Build(), "q.tflite", options);
+        var conv = Assert.IsType<QLinearConvOp>(Assert.Single(g.Nodes).Op);
+        Assert.Equal(fixedPoint ? Depthwise.Kernels.Quantized.RequantizeMode.TfLiteFixedPoint : Depthwise.Kernels.Quantized.RequantizeMode.FloatRoundHalfEven, conv.Requantize);
+        Assert.Equal(ChannelLayout.ChannelsLast, conv.Layout);
+        var y = new InferenceSession(g).Run(Tensor.FromArray(new Shape(xs), x, qx))[0];
+        Assert.Equal(qy, y.Quant);
+        Assert.Equal(expected, y.ToArray<byte>());
+    }
+
+    [Fact]
+    public void QuantizedFullyConnectedIsQLinearGemmOverTheFlattenedInput()
+    {
+        var r = new Random(32);
+        var x = Enumerable.Range(0, 12).Select(_ => (byte)r.Next(256)).ToArray();
+        var w = Enumerable.Range(0, 18).Select(_ => (byte)r.Next(256)).ToArray();
+        var bias = new[] { 100, -50, 7 };
+        QuantParams qx = QuantParams.PerTensor(0.05f, 120), qw = QuantParams.PerTensor(0.01f, 130), qy = QuantParams.PerTensor(0.2f, 90);
+        // FC over [2, 6] rows = a 1×1 convolution over a [1, 1, 2, 6] image.
+        var expected = QConv(x, [1, 1, 2, 6], w, [3, 1, 1, 6], bias, 1, false, qx, qw, qy, fixedPoint: false, out _);
+        var b = new TfLiteModelBuilder();
+        int xi = b.Tensor("x", TfLiteTensorType.UINT8, [2, 1, 6], quantization: TfLiteModelBuilder.Quant([0.05f], [120]));
+        int wi = b.Tensor("w", TfLiteTensorType.UINT8, [3, 6], w, TfLiteModelBuilder.Quant([0.01f], [130]));
+        int bi = b.IntConst("b", [3], bias);
+        int yi = b.Tensor("y", TfLiteTensorType.UINT8, [2, 3], quantization: TfLiteModelBuilder.Quant([0.2f], [90]));
+        b.Inputs.Add(xi);
+        b.Outputs.Add(yi);
+        b.Op(B.FULLY_CONNECTED, [xi, wi, bi], [yi], O.FullyConnected, new FbTable());
+        var g = TfLiteImporter.Import(b.Build());
+        Assert.Contains(g.Nodes, n => n.Op is QLinearGemmOp { TransB: true });
+        Assert.Equal(expected, new InferenceSession(g).Run(Tensor.FromArray(new Shape(2, 1, 6), x, qx))[0].ToArray<byte>());
+    }
+
     // ---------------------------------------------------------------- names and errors
 
     [Fact]

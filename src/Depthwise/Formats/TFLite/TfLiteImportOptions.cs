@@ -1,0 +1,20 @@
+using Depthwise.Kernels.Quantized;
+
+namespace Depthwise.Formats.TFLite;
+
+/// <summary>Choices the TFLite importer makes where TensorFlow Lite itself computes differently on different paths.</summary>
+public sealed record TfLiteImportOptions
+{
+    /// <summary>The defaults.</summary>
+    public static TfLiteImportOptions Default { get; } = new();
+
+    /// <summary>
+    /// The requantization of quantized CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED. TFLite runs these on its default
+    /// CPU delegate, XNNPACK, whose "fp32" requantization multiplies the int32 accumulator by the float scale
+    /// s_x·s_w/s_y and rounds half to even: <see cref="RequantizeMode.FloatRoundHalfEven"/> (the default) reproduces it
+    /// bit for bit (checked against the TFLite oracle on the shared uint8 models).
+    /// <see cref="RequantizeMode.TfLiteFixedPoint"/> gives TFLite's built-in reference kernels instead (gemmlowp's
+    /// fixed-point multiplier), which differ from XNNPACK by one step on a few outputs per layer.
+    /// </summary>
+    public RequantizeMode ConvolutionRequantize { get; init; } = RequantizeMode.FloatRoundHalfEven;
+}
