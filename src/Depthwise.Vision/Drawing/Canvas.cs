@@ -90,12 +90,14 @@ public sealed class Canvas
 
     /// <summary>
     /// Outlines the box from (<paramref name="xMin"/>, <paramref name="yMin"/>) to (<paramref name="xMax"/>,
-    /// <paramref name="yMax"/>) in pixel coordinates with lines <paramref name="thickness"/> pixels wide, drawn inside the box.
+    /// <paramref name="yMax"/>) in pixel coordinates with lines <paramref name="thickness"/> pixels wide, drawn inside
+    /// the part of the box that lies in the image (a box reaching past an edge is outlined along that edge, so every
+    /// side stays visible; a box wholly outside draws nothing).
     /// </summary>
     public void DrawRectangle(float xMin, float yMin, float xMax, float yMax, Rgb color, int thickness)
     {
         if (!(float.IsFinite(xMin) && float.IsFinite(yMin) && float.IsFinite(xMax) && float.IsFinite(yMax))) return;
-        int x0 = ToPixel(xMin), y0 = ToPixel(yMin), x1 = ToPixel(xMax), y1 = ToPixel(yMax);
+        int x0 = Math.Max(ToPixel(xMin), 0), y0 = Math.Max(ToPixel(yMin), 0), x1 = Math.Min(ToPixel(xMax), Width), y1 = Math.Min(ToPixel(yMax), Height);
         if (x1 <= x0 || y1 <= y0) return;
         int t = Math.Max(1, Math.Min(thickness, Math.Min(x1 - x0, y1 - y0)));
         FillRectangle(x0, y0, x1, y0 + t, color);

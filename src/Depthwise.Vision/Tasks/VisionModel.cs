@@ -152,6 +152,8 @@ public sealed class VisionModel
             Interpolation = options.Interpolation ?? baseOptions.Interpolation,
             KeepAspectRatio = options.KeepAspectRatio ?? baseOptions.KeepAspectRatio,
             ChannelOrder = options.ChannelOrder ?? baseOptions.ChannelOrder,
+            Sampling = options.Sampling ?? baseOptions.Sampling,
+            BorderMode = options.BorderMode ?? baseOptions.BorderMode,
         };
     }
 

@@ -22,6 +22,16 @@ public record VisionTaskOptions
     /// <summary>The resampling filter, replacing the task's (bilinear everywhere by default).</summary>
     public InterpolationMode? Interpolation { get; init; }
 
+    /// <summary>
+    /// Where tensor pixels sample the image, replacing the task's choice: the Task Library-style tasks use pixel centres
+    /// (<see cref="PixelSampling.HalfPixelCenters"/>, libyuv); <see cref="PixelSampling.Corners"/> is MediaPipe's
+    /// (with it, the quantized MobileNetV1 scores burger.jpg exactly as MediaPipe's classifier test expects).
+    /// </summary>
+    public PixelSampling? Sampling { get; init; }
+
+    /// <summary>What samples outside the image read (letterbox bands, regions past the edge), replacing the task's choice.</summary>
+    public BorderMode? BorderMode { get; init; }
+
     /// <summary>Letterbox (true) or stretch (false) the image to the model's aspect ratio, replacing the task's choice.</summary>
     public bool? KeepAspectRatio { get; init; }
 

@@ -36,14 +36,16 @@ public class CanvasTests
         Assert.Equal(red, At(c, 11, 7));
         Assert.Equal(Rgb.Black, At(c, 12, 8));
         Assert.Equal(Rgb.Black, At(c, 5, 5));
-        // A box reaching outside is clipped, not an error (this one's outline lies wholly outside); NaN boxes draw nothing.
-        c.DrawRectangle(-5, -5, 100, 100, red, 3);
+        // NaN boxes and boxes wholly outside draw nothing; a box reaching past the edges is outlined along them.
         c.DrawRectangle(float.NaN, 0, 5, 5, red, 3);
+        c.DrawRectangle(30, 0, 40, 5, red, 3);
         Assert.Equal(60 - 12, CountColored(c));
-        c.DrawRectangle(-5, -5, 2, 2, red, 1); // only its right and bottom edges show, at x = 1 and y = 1
-        Assert.Equal(red, At(c, 1, 0));
-        Assert.Equal(red, At(c, 0, 1));
-        Assert.Equal(Rgb.Black, At(c, 0, 0));
+        var blue = new Rgb(0, 0, 255);
+        c.DrawRectangle(-5, -5, 100, 100, blue, 1);
+        Assert.Equal(blue, At(c, 0, 0));
+        Assert.Equal(blue, At(c, 19, 9));
+        Assert.Equal(blue, At(c, 19, 0));
+        Assert.Equal(red, At(c, 5, 2)); // inside: untouched
     }
 
     [Fact]
