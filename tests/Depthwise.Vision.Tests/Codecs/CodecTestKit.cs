@@ -16,7 +16,7 @@ internal static class CodecTestKit
     private const string Python = "/usr/bin/python3";
 
     /// <summary>The shared data directory (holding images/ and golden/), or null when it is not there.</summary>
-    public static string? SharedDir { get; } = FindShared();
+    public static string? SharedDir => SharedFolder.Root;
 
     /// <summary>Null when python3 with PIL and numpy can run here, else why not.</summary>
     public static string? PilUnavailable => PilProbe.Value;
@@ -135,21 +135,6 @@ internal static class CodecTestKit
         string output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return (p.ExitCode, output, err.Result);
-    }
-
-    private static string? FindShared()
-    {
-        var env = Environment.GetEnvironmentVariable("DEPTHWISE_SHARED");
-        if (!string.IsNullOrEmpty(env))
-            return Directory.Exists(env) ? env : null;
-        // The repository (or a worktree of it) sits next to or below the shared directory: /work/main, /work/wt/x.
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "images")))
-                return candidate;
-        }
-        return null;
     }
 
     // Maps PIL's modes to the formats our decoders promise; prints "i width height channels" or "i ERR message".

@@ -11,15 +11,9 @@ namespace Depthwise.Vision.Tests.Codecs;
 /// </summary>
 internal static class JpegTestTools
 {
-    /// <summary>The repository root (the folder holding test.sh).</summary>
-    public static string RepoRoot { get; } = FindRoot();
 
-    /// <summary>The shared images folder (/work/shared/images or ../shared/images beside the repository), or null.</summary>
-    public static string? SharedImages { get; } = new[]
-    {
-        Path.Combine(RepoRoot, "..", "shared", "images"),
-        "/work/shared/images",
-    }.Select(Path.GetFullPath).FirstOrDefault(Directory.Exists);
+    /// <summary>The shared images folder (see <see cref="SharedFolder"/>), or null.</summary>
+    public static string? SharedImages { get; } = SharedFolder.Root is { } root ? Path.Combine(root, "images") : null;
 
     /// <summary>Every *.jpg / *.jpeg under the shared images (recursive, any case), sorted; empty without the folder.</summary>
     public static IReadOnlyList<string> SharedJpegs { get; } = SharedImages is null ? [] :
@@ -172,13 +166,6 @@ internal static class JpegTestTools
             if (diff > max) max = diff;
         }
         return (max, count);
-    }
-
-    private static string FindRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(System.IO.Path.Combine(d.FullName, "test.sh"))) d = d.Parent;
-        return d?.FullName ?? throw new InvalidOperationException("cannot find the repository root (test.sh) above " + AppContext.BaseDirectory);
     }
 
     private static string? FindOnPath(string name) =>
