@@ -40,19 +40,13 @@ public sealed class TfLiteOracleTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// KNOWN DIFFERENCE (README "TFLite and quantized models", the issue note): the dynamic-range embedder (int8 weights,
-    /// float activations). Depthwise dequantizes the weights once and computes in float; TFLite's hybrid kernels
-    /// quantize the activations to int8 at run time, so the outputs differ by 2–3.5 % of max|output| (TFLite's two WASM
-    /// builds differ from each other by 4.8 %). Held to 5 % — which still catches a wrong weight, scale or axis (those
-    /// give errors of the order of the output itself) — until hybrid kernels exist.
+    /// The tolerance for a model: <see cref="ComparisonTolerance.Float16Weights"/> for the float16-weight models, else
+    /// the default. The dynamic-range embedder (int8 weights, float activations) is held to the default float rule: its
+    /// hybrid layers run TFLite's arithmetic (run-time int8 quantization of the activations), not a dequantized float
+    /// model, so it equals TFLite to ~1e-7 of max|output|.
     /// </summary>
-    private static readonly string[] DynamicRangeModels = ["mobilenet_v2_035_96_embedder_with_metadata"];
-
-    /// <summary>The tolerance for a model: <see cref="ComparisonTolerance.Float16Weights"/> for the float16-weight models, 5 % for the known dynamic-range difference, else the default.</summary>
     internal static ComparisonTolerance ToleranceFor(string stem) =>
-        Float16WeightModels.Contains(stem, StringComparer.Ordinal) ? ComparisonTolerance.Float16Weights
-        : DynamicRangeModels.Contains(stem, StringComparer.Ordinal) ? ComparisonTolerance.Default with { Relative = 0.05 }
-        : ComparisonTolerance.Default;
+        Float16WeightModels.Contains(stem, StringComparer.Ordinal) ? ComparisonTolerance.Float16Weights : ComparisonTolerance.Default;
 
     [SkippableTheory]
     [MemberData(nameof(ComparedCases))]

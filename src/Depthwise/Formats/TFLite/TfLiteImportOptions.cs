@@ -17,4 +17,13 @@ public sealed record TfLiteImportOptions
     /// fixed-point multiplier), which differ from XNNPACK by one step on a few outputs per layer.
     /// </summary>
     public RequantizeMode ConvolutionRequantize { get; init; } = RequantizeMode.FloatRoundHalfEven;
+
+    /// <summary>
+    /// Dynamic-range quantized models (int8 weights, float activations). True (the default): CONV_2D,
+    /// DEPTHWISE_CONV_2D and FULLY_CONNECTED run TFLite's hybrid arithmetic (<see cref="Ops.HybridConvOp"/>: the input
+    /// quantized to int8 at run time, integer products, float rescale), which is what TFLite computes for these models,
+    /// so the outputs equal TFLite's. False: the weights are dequantized once and the layers run in float, closer to
+    /// the float model the weights came from but a few percent of the output range away from TFLite.
+    /// </summary>
+    public bool HybridKernels { get; init; } = true;
 }

@@ -89,6 +89,11 @@ internal static partial class TfLiteOpTable
             AddQuantizedConv(n, a, weights, bias);
             return;
         }
+        if (IsHybrid(n))
+        {
+            AddHybridConv(n, a, weights, bias, depthwise);
+            return;
+        }
         weights = FloatWeights(n, weights, 1, "filter_float");
         var fused = TfLiteNode.ConvActivationOf(a.Activation);
         var conv = new ConvOp
@@ -129,6 +134,11 @@ internal static partial class TfLiteOpTable
         if (IsQuantized(n, 0))
         {
             AddQuantizedFullyConnected(n, input, bias, activation, reshapeOut);
+            return;
+        }
+        if (IsHybrid(n))
+        {
+            AddHybridFullyConnected(n, o, input, k, activation);
             return;
         }
 

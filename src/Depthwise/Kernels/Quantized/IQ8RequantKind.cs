@@ -3,13 +3,15 @@ using System.Runtime.CompilerServices;
 namespace Depthwise.Kernels.Quantized;
 
 /// <summary>
-/// The requantization arithmetic as a type parameter, so a kernel is compiled once per <see cref="RequantizeMode"/>
-/// with no branch on the mode per vector: <see cref="Q8FixedPointRequant"/> and <see cref="Q8RoundHalfEvenRequant"/>.
+/// The output stage of the integer kernels as a type parameter, so a kernel is compiled once per kind with no branch
+/// per vector: <see cref="Q8FixedPointRequant"/> and <see cref="Q8RoundHalfEvenRequant"/> (8-bit outputs, one per
+/// <see cref="RequantizeMode"/>) and <see cref="Q8Int32Accumulators"/> (the int32 sums themselves, for the hybrid
+/// kernels that scale them to float afterwards).
 /// </summary>
 internal interface IQ8RequantKind
 {
-    /// <summary>The mode this kind implements.</summary>
-    static abstract RequantizeMode Mode { get; }
+    /// <summary>Bytes per output element: 1 (requantized 8-bit) or 4 (int32 accumulators).</summary>
+    static abstract int OutputBytes { get; }
 
     /// <summary>
     /// The outputs (clamped to [Min, Max], not yet narrowed) of accumulators <paramref name="acc"/> (bias included)
@@ -25,7 +27,7 @@ internal interface IQ8RequantKind
 /// </summary>
 internal readonly unsafe struct Q8FixedPointRequant : IQ8RequantKind
 {
-    public static RequantizeMode Mode => RequantizeMode.TfLiteFixedPoint;
+    public static int OutputBytes => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Requantize<TLanes, TVec>(TVec acc, in Q8RequantArgs q, int channel)
@@ -48,10 +50,23 @@ internal readonly unsafe struct Q8FixedPointRequant : IQ8RequantKind
 /// </summary>
 internal readonly unsafe struct Q8RoundHalfEvenRequant : IQ8RequantKind
 {
-    public static RequantizeMode Mode => RequantizeMode.FloatRoundHalfEven;
+    public static int OutputBytes => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Requantize<TLanes, TVec>(TVec acc, in Q8RequantArgs q, int channel)
         where TLanes : IQ8Lanes<TVec> where TVec : struct =>
         TLanes.Add(TLanes.RoundScaled(acc, q.Scale + channel, q.MinF, q.MaxF), TLanes.Splat(q.ZeroPoint));
+}
+
+/// <summary>
+/// No requantization: the kernels store the int32 accumulators (bias included) as they are, four bytes per output.
+/// The hybrid (dynamic-range) convolutions scale them to float afterwards.
+/// </summary>
+internal readonly struct Q8Int32Accumulators : IQ8RequantKind
+{
+    public static int OutputBytes => 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Requantize<TLanes, TVec>(TVec acc, in Q8RequantArgs q, int channel)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct => acc;
 }

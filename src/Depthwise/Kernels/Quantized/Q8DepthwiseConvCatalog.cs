@@ -29,5 +29,7 @@ public static unsafe class Q8DepthwiseConvCatalog
             &Q8DepthwiseConvDriver.Run<TLanes, TVec, Q8FixedPointRequant, Q8UInt8Input>,
             &Q8DepthwiseConvDriver.Run<TLanes, TVec, Q8FixedPointRequant, Q8Int8Input>,
             &Q8DepthwiseConvDriver.Run<TLanes, TVec, Q8RoundHalfEvenRequant, Q8UInt8Input>,
-            &Q8DepthwiseConvDriver.Run<TLanes, TVec, Q8RoundHalfEvenRequant, Q8Int8Input>);
+            &Q8DepthwiseConvDriver.Run<TLanes, TVec, Q8RoundHalfEvenRequant, Q8Int8Input>,
+            &Q8DepthwiseConvDriver.Run<TLanes, TVec, Q8Int32Accumulators, Q8UInt8Input>,
+            &Q8DepthwiseConvDriver.Run<TLanes, TVec, Q8Int32Accumulators, Q8Int8Input>);
 }

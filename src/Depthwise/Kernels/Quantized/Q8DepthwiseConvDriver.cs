@@ -12,7 +12,8 @@ namespace Depthwise.Kernels.Quantized;
 /// contribution the folded bias cancels exactly. A 3×3 kernel does a whole row per channel block this way, its nine
 /// weight vectors in registers (<see cref="Row3x3"/>); other kernels use row pointers for the interior columns and a
 /// bounds-checked path (bias + Σ (x − zx)·w' over the taps inside) for the border columns. Integer sums do not
-/// depend on their order, so every path, split and width gives the same bytes.
+/// depend on their order, so every path, split and width gives the same bytes. With <see cref="Q8Int32Accumulators"/>
+/// the output is the int32 accumulators (4 bytes per element) instead of requantized bytes.
 /// </summary>
 internal static unsafe class Q8DepthwiseConvDriver
 {
@@ -44,7 +45,7 @@ internal static unsafe class Q8DepthwiseConvDriver
             int iy0 = oy * sh - s.PadTop;
             var (ky0, ky1) = ValidTaps(kh, dh, iy0, h);
             byte* image = g.X + (nint)n * h * rowBytes;
-            byte* yRow = g.Y + ((nint)n * oh + oy) * ow * pixel;
+            byte* yRow = g.Y + ((nint)n * oh + oy) * ow * pixel * TKind.OutputBytes;
             if (is3x3)
             {
                 // Per kernel row: the input row, or the zx row for rows in the padding.
@@ -75,7 +76,7 @@ internal static unsafe class Q8DepthwiseConvDriver
                     continue;
                 }
                 Border<TLanes, TVec, TKind, TInput>(g, image, yRow, c, iy0, ky0, ky1, 0, interiorStart);
-                byte* y = yRow + interiorStart * pixel + c;
+                byte* y = yRow + (interiorStart * pixel + c) * TKind.OutputBytes;
                 Interior<TLanes, TVec, TKind, TInput>(g, rows, steps, y, c, interiorEnd - interiorStart);
                 Border<TLanes, TVec, TKind, TInput>(g, image, yRow, c, iy0, ky0, ky1, interiorEnd, ow);
             }
@@ -105,7 +106,7 @@ internal static unsafe class Q8DepthwiseConvDriver
         TVec w0 = TLanes.Load(wp), w1 = TLanes.Load(wp + ts), w2 = TLanes.Load(wp + 2 * ts);
         TVec w3 = TLanes.Load(wp + 3 * ts), w4 = TLanes.Load(wp + 4 * ts), w5 = TLanes.Load(wp + 5 * ts);
         TVec w6 = TLanes.Load(wp + 6 * ts), w7 = TLanes.Load(wp + 7 * ts), w8 = TLanes.Load(wp + 8 * ts);
-        TVec bias = TLanes.Load(g.W + 10 * ts + c);
+        TVec bias = TLanes.Load(g.Folded + c);
         var q = g.Q;
 
         // Interior: pointers that advance by the stride (a padding row stays on the zx row).
@@ -115,11 +116,12 @@ internal static unsafe class Q8DepthwiseConvDriver
             int ix = interiorStart * sw - padLeft;
             byte* q0 = r0 == null ? zx : r0 + ix * pixel, q1 = r1 == null ? zx : r1 + ix * pixel, q2 = r2 == null ? zx : r2 + ix * pixel;
             nint a0s = sw * s0, a1s = sw * s1, a2s = sw * s2;
-            byte* y = yRow + c + interiorStart * pixel;
-            for (int ox = interiorStart; ox < interiorEnd; ox++, q0 += a0s, q1 += a1s, q2 += a2s, y += pixel)
-                TLanes.StoreBytes(y, TKind.Requantize<TLanes, TVec>(
+            byte* y = yRow + (c + interiorStart * pixel) * TKind.OutputBytes;
+            nint yStep = pixel * TKind.OutputBytes;
+            for (int ox = interiorStart; ox < interiorEnd; ox++, q0 += a0s, q1 += a1s, q2 += a2s, y += yStep)
+                Put<TLanes, TVec, TKind>(y, (
                     Taps9<TLanes, TVec, TInput>(bias, q0, q0 + d0, q0 + 2 * d0, q1, q1 + d1, q1 + 2 * d1, q2, q2 + d2, q2 + 2 * d2,
-                        w0, w1, w2, w3, w4, w5, w6, w7, w8), q, c));
+                        w0, w1, w2, w3, w4, w5, w6, w7, w8)), q, c);
         }
 
         // Border columns: each tap checked, the missing ones read the zx row.
@@ -135,7 +137,7 @@ internal static unsafe class Q8DepthwiseConvDriver
                 r1 == null || !v0 ? zx : r1 + o0, r1 == null || !v1 ? zx : r1 + o1, r1 == null || !v2 ? zx : r1 + o2,
                 r2 == null || !v0 ? zx : r2 + o0, r2 == null || !v1 ? zx : r2 + o1, r2 == null || !v2 ? zx : r2 + o2,
                 w0, w1, w2, w3, w4, w5, w6, w7, w8);
-            TLanes.StoreBytes(yRow + c + ox * pixel, TKind.Requantize<TLanes, TVec>(acc, q, c));
+            Put<TLanes, TVec, TKind>(yRow + (c + ox * pixel) * TKind.OutputBytes, acc, q, c);
         }
     }
 
@@ -165,8 +167,9 @@ internal static unsafe class Q8DepthwiseConvDriver
         var s = g.Shape;
         int kh = s.KernelHeight, kw = s.KernelWidth;
         nint pixel = s.Channels, dw = s.DilationWidth, sw = s.StrideWidth, ts = g.RowStride;
-        int* folded = g.W + (kh * kw + 1) * ts + c;
-        for (int i = 0; i < count; i++, y += pixel)
+        int* folded = g.Folded + c;
+        nint yStep = pixel * TKind.OutputBytes;
+        for (int i = 0; i < count; i++, y += yStep)
         {
             TVec acc = TLanes.Load(folded);
             int* wp = g.W + c;
@@ -177,7 +180,7 @@ internal static unsafe class Q8DepthwiseConvDriver
                 for (int kx = 0; kx < kw; kx++, wp += ts)
                     acc = TLanes.Add(acc, TLanes.MultiplyLow(TInput.Load<TLanes, TVec>(xr + kx * dw * step), TLanes.Load(wp)));
             }
-            TLanes.StoreBytes(y, TKind.Requantize<TLanes, TVec>(acc, g.Q, c));
+            Put<TLanes, TVec, TKind>(y, acc, g.Q, c);
         }
     }
 
@@ -207,8 +210,17 @@ internal static unsafe class Q8DepthwiseConvDriver
                     acc = TLanes.Add(acc, TLanes.MultiplyLow(x, TLanes.Load(wp)));
                 }
             }
-            TLanes.StoreBytes(yRow + ox * pixel + c, TKind.Requantize<TLanes, TVec>(acc, g.Q, c));
+            Put<TLanes, TVec, TKind>(yRow + (ox * pixel + c) * TKind.OutputBytes, acc, g.Q, c);
         }
+    }
+
+    /// <summary>Stores one vector of outputs: requantized bytes, or the accumulators themselves for <see cref="Q8Int32Accumulators"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TLanes, TVec, TKind>(byte* y, TVec acc, in Q8RequantArgs q, int c)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind
+    {
+        if (TKind.OutputBytes == 4) TLanes.Store((int*)y, acc);
+        else TLanes.StoreBytes(y, TKind.Requantize<TLanes, TVec>(acc, q, c));
     }
 
     /// <summary>The taps [lo, hi) whose position <c>start + k·dilation</c> lies in [0, size).</summary>

@@ -31,5 +31,6 @@ public static unsafe class Q8GemmCatalog
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TTile : IQ8GemmTile =>
         new(name, isa, TTile.MR, 2 * TLanes.Count, TLanes.IsSupported,
             &Q8GemmDriver.Run<TLanes, TVec, TTile, Q8FixedPointRequant>,
-            &Q8GemmDriver.Run<TLanes, TVec, TTile, Q8RoundHalfEvenRequant>);
+            &Q8GemmDriver.Run<TLanes, TVec, TTile, Q8RoundHalfEvenRequant>,
+            &Q8GemmDriver.Run<TLanes, TVec, TTile, Q8Int32Accumulators>);
 }

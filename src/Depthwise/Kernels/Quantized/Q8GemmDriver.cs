@@ -46,14 +46,15 @@ internal static unsafe class Q8GemmDriver
                     lda = g.Lda16 / 2;
                 }
                 byte* c = g.C + row * g.Ldc;
+                int ob = TKind.OutputBytes;
                 for (int p = pb; p < pe; p++)
                 {
                     int col = p * nr;
                     int nc = Math.Min(nr, g.N - col);
                     if (rows == 1)
-                        Q8GemmMicroKernel.Compute<TLanes, TVec, Q8GemmRows1, TKind>(1, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col, g.Ldc, g.Q, col, tile);
+                        Q8GemmMicroKernel.Compute<TLanes, TVec, Q8GemmRows1, TKind>(1, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col * ob, g.Ldc, g.Q, col, tile);
                     else
-                        Q8GemmMicroKernel.Compute<TLanes, TVec, TTile, TKind>(rows, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col, g.Ldc, g.Q, col, tile);
+                        Q8GemmMicroKernel.Compute<TLanes, TVec, TTile, TKind>(rows, nc, g.KPairs, a, lda, g.W + p * g.PanelStride, c + col * ob, g.Ldc, g.Q, col, tile);
                 }
             }
         }

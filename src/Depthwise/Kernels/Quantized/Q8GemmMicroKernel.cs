@@ -140,7 +140,8 @@ internal static unsafe class Q8GemmMicroKernel
 
     /// <summary>
     /// Requantizes rows [0, mr) of the tile (<paramref name="vectors"/> vectors per row, row stride
-    /// <paramref name="stride"/> ints) and stores each row's first <paramref name="nc"/> bytes.
+    /// <paramref name="stride"/> ints) and stores each row's first <paramref name="nc"/> bytes (or, for
+    /// <see cref="Q8Int32Accumulators"/>, its first nc accumulators; <paramref name="ldc"/> is in bytes either way).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreTile<TLanes, TVec, TKind>(int* tile, int stride, int vectors, int mr, int nc, byte* c, nint ldc,
@@ -148,6 +149,23 @@ internal static unsafe class Q8GemmMicroKernel
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind
     {
         int lanes = TLanes.Count;
+        if (TKind.OutputBytes == 4)
+        {
+            // Raw accumulators: each row's first nc ints straight from the tile buffer.
+            for (int r = 0; r < mr; r++, tile += stride, c += ldc)
+            {
+                if (nc == vectors * lanes)
+                {
+                    TLanes.Store((int*)c, TLanes.Load(tile));
+                    if (vectors == 2) TLanes.Store((int*)c + lanes, TLanes.Load(tile + lanes));
+                }
+                else
+                {
+                    for (int j = 0; j < nc; j++) ((int*)c)[j] = tile[j];
+                }
+            }
+            return;
+        }
         for (int r = 0; r < mr; r++, tile += stride, c += ldc)
         {
             TVec r0 = TKind.Requantize<TLanes, TVec>(TLanes.Load(tile), q, col);

@@ -15,10 +15,12 @@ public sealed unsafe class Q8GemmVariant
 {
     private readonly delegate*<in Q8GemmArgs, void> _fixedPoint;
     private readonly delegate*<in Q8GemmArgs, void> _roundHalfEven;
+    private readonly delegate*<in Q8GemmArgs, void> _int32;
 
     internal Q8GemmVariant(string name, GemmIsa isa, int mr, int nr, bool isSupported,
-        delegate*<in Q8GemmArgs, void> fixedPoint, delegate*<in Q8GemmArgs, void> roundHalfEven)
+        delegate*<in Q8GemmArgs, void> fixedPoint, delegate*<in Q8GemmArgs, void> roundHalfEven, delegate*<in Q8GemmArgs, void> int32)
     {
+        _int32 = int32;
         Name = name;
         Isa = isa;
         MR = mr;
@@ -89,6 +91,40 @@ public sealed unsafe class Q8GemmVariant
             args.AZeroPoint = aZeroPoint;
             args.Scratch = ps;
             Dispatch(requantization, args);
+        }
+    }
+
+    /// <summary>
+    /// Computes the tiles of <paramref name="range"/> as <see cref="Run(Q8GemmPackedWeights, Q8Requantization, int, ReadOnlySpan{byte}, int, bool, int, Span{byte}, int, GemmTileRange, Span{short})"/>
+    /// but stores the int32 accumulators <c>bias[n] + Σ_k (A[m,k] − za)·(B[k,n] − zb[n])</c> themselves into C
+    /// (M×N ints, row stride <paramref name="ldc"/> ints): the integer half of a hybrid (dynamic-range) layer.
+    /// </summary>
+    public void RunInt32(Q8GemmPackedWeights weights, int m, ReadOnlySpan<byte> a, int lda, bool aSigned, int aZeroPoint,
+        Span<int> c, int ldc, GemmTileRange range, Span<short> scratch)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (!IsSupported) throw new PlatformNotSupportedException($"{Name} is not supported on this CPU/runtime");
+        if (weights.NR != NR) throw new ArgumentException($"weights packed for NR={weights.NR}, {Name} needs NR={NR}", nameof(weights));
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        if (range.MTileStart < 0 || range.MTileEnd > MTileCount(m) || range.PanelStart < 0 || range.PanelEnd > weights.PanelCount)
+            throw new ArgumentOutOfRangeException(nameof(range), $"{range} is outside {MTileCount(m)} M-tiles × {weights.PanelCount} panels");
+        if (range.IsEmpty || m == 0 || weights.N == 0) return;
+        CheckMatrix(c.Length, m, weights.N, ldc, nameof(c));
+        CheckMatrix(a.Length, m, weights.K, lda, nameof(a));
+        if (scratch.Length < ScratchShorts(weights.K)) throw new ArgumentException($"scratch holds {scratch.Length} shorts; {ScratchShorts(weights.K)} needed", nameof(scratch));
+        if (aZeroPoint < -128 || aZeroPoint > 255) throw new ArgumentOutOfRangeException(nameof(aZeroPoint), aZeroPoint, "an 8-bit zero point");
+        fixed (byte* pa = a)
+        fixed (int* pc = c)
+        fixed (short* ps = scratch)
+        {
+            var args = new Q8GemmArgs
+            {
+                W = weights.Pointer, PanelStride = weights.PanelStride, K = weights.K, KPairs = weights.KPairs,
+                C = (byte*)pc, Ldc = (nint)ldc * sizeof(int), M = m, N = weights.N, Range = range,
+                PanelsPerBlock = Q8GemmDriver.PanelsPerBlock(weights.PanelStride),
+                A8 = pa, Lda8 = lda, ASigned = aSigned, AZeroPoint = aZeroPoint, Scratch = ps,
+            };
+            _int32(in args);
         }
     }
 

@@ -1,3 +1,4 @@
+using Depthwise.Kernels.Quantized;
 using Depthwise.Formats;
 using Depthwise.Formats.TFLite;
 using Depthwise.Ops;
@@ -184,19 +185,44 @@ public sealed class TfLiteModelTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void DynamicRangeWeightsAreDequantizedOnceWhenTheSessionIsCreated()
+    public void DynamicRangeLayersRunAsHybridConvolutionsByDefault()
     {
         var path = SharedModels.TfLite("mobilenet_v2_035_96_embedder_with_metadata.tflite");
         var g = TfLiteImporter.Import(path);
+        var hybrid = g.Nodes.Where(n => n.Op is HybridConvOp).ToArray();
+        Assert.Equal(37, hybrid.Length);   // the 27 CONV_2D and 10 DEPTHWISE_CONV_2D with int8 weights
+        Assert.Equal(10, hybrid.Count(n => ((HybridConvOp)n.Op).DepthwiseScaleOrder));
+        Assert.DoesNotContain(g.Nodes, n => n.Op is DequantizeLinearOp);
+        // Per-channel filters: TFLite's asymmetric path for every layer of this model.
+        Assert.All(hybrid, n => Assert.Equal(HybridInputQuantization.Asymmetric, ((HybridConvOp)n.Op).InputQuantization));
+        var info = g.ModelInfo;
+        Assert.NotNull(info);
+        output.WriteLine($"embedder metadata: {info!.Name}; input mean {string.Join(",", info.Inputs[0].Mean ?? [])} std {string.Join(",", info.Inputs[0].Std ?? [])}");
+    }
+
+    [SkippableFact]
+    public void WithoutHybridKernelsDynamicRangeWeightsAreDequantizedOnceWhenTheSessionIsCreated()
+    {
+        var path = SharedModels.TfLite("mobilenet_v2_035_96_embedder_with_metadata.tflite");
+        var g = TfLiteImporter.Import(path, new TfLiteImportOptions { HybridKernels = false });
         var dequantized = g.Nodes.Where(n => n.Op is DequantizeLinearOp).ToArray();
         Assert.NotEmpty(dequantized);
+        Assert.DoesNotContain(g.Nodes, n => n.Op is HybridConvOp);
         Assert.All(dequantized, n => Assert.Equal(DataType.Int8, n.Inputs[0]!.Constant!.DataType));
         Assert.Contains(dequantized, n => n.Inputs[0]!.Quant is { IsPerTensor: false, Axis: 0 });
         var session = new InferenceSession(g);
         Assert.DoesNotContain(session.Graph.Nodes, n => n.Op is DequantizeLinearOp);
-        var info = g.ModelInfo;
-        Assert.NotNull(info);
-        output.WriteLine($"embedder metadata: {info!.Name}; input mean {string.Join(",", info.Inputs[0].Mean ?? [])} std {string.Join(",", info.Inputs[0].Std ?? [])}");
+
+        // The float computation and TFLite's hybrid one are the same network: a few percent apart, never unrelated.
+        var x = Tensor.FromArray(new Shape(1, 96, 96, 3), Enumerable.Range(0, 96 * 96 * 3).Select(i => (float)Math.Sin(i * 0.01)).ToArray());
+        var f = session.Run([x])[0].AsSpan<float>().ToArray();
+        var h = new InferenceSession(TfLiteImporter.Import(path)).Run([x])[0].AsSpan<float>().ToArray();
+        double dot = 0, nf = 0, nh = 0;
+        for (int i = 0; i < f.Length; i++) { dot += f[i] * h[i]; nf += f[i] * f[i]; nh += h[i] * h[i]; }
+        double cosine = dot / Math.Sqrt(nf * nh);
+        output.WriteLine($"cosine(float, hybrid) = {cosine:F5}");
+        Assert.InRange(cosine, 0.99, 1.0);
+        Assert.NotEqual(f, h);
     }
 
     [SkippableFact]
