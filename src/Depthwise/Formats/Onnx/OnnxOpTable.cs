@@ -22,6 +22,7 @@ internal static partial class OnnxOpTable
         AddTensorRows(rows);
         AddReductionRows(rows);
         AddResizeRows(rows);
+        AddQuantizedElementwiseRows(rows);
         ByName = rows.GroupBy(r => (r.Domain, r.OpType))
             .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.SinceVersion).ToArray());
         ByClass = new Dictionary<Type, OnnxOpRow>();
@@ -65,4 +66,5 @@ internal static partial class OnnxOpTable
     static partial void AddTensorRows(List<OnnxOpRow> rows);
     static partial void AddReductionRows(List<OnnxOpRow> rows);
     static partial void AddResizeRows(List<OnnxOpRow> rows);
+    static partial void AddQuantizedElementwiseRows(List<OnnxOpRow> rows);
 }
