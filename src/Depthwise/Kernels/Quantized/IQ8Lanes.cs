@@ -45,6 +45,9 @@ internal unsafe interface IQ8Lanes<TI, TF> where TI : struct where TF : struct
     /// <summary>Lane-wise maximum.</summary>
     static abstract TI Max(TI a, TI b);
 
+    /// <summary>The sum of all lanes (wrapping).</summary>
+    static abstract int Sum(TI x);
+
     /// <summary><see cref="FixedPoint.SaturatingRoundingDoublingHighMul"/> of each lane with the same multiplier lanes <paramref name="m"/>.</summary>
     static abstract TI Srdhm(TI x, TI m);
 

@@ -45,6 +45,8 @@ internal readonly unsafe struct Q8Lanes128 : IQ8Lanes<Vector128<int>, Vector128<
 
     public static Vector128<int> Max(Vector128<int> a, Vector128<int> b) => Vector128.Max(a, b);
 
+    public static int Sum(Vector128<int> x) => Vector128.Sum(x);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> Srdhm(Vector128<int> x, Vector128<int> m)
     {

@@ -44,6 +44,8 @@ internal readonly unsafe struct Q8Lanes256 : IQ8Lanes<Vector256<int>, Vector256<
 
     public static Vector256<int> Max(Vector256<int> a, Vector256<int> b) => Vector256.Max(a, b);
 
+    public static int Sum(Vector256<int> x) => Vector256.Sum(x);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Srdhm(Vector256<int> x, Vector256<int> m)
     {

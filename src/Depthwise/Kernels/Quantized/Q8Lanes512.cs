@@ -44,6 +44,8 @@ internal readonly unsafe struct Q8Lanes512 : IQ8Lanes<Vector512<int>, Vector512<
 
     public static Vector512<int> Max(Vector512<int> a, Vector512<int> b) => Vector512.Max(a, b);
 
+    public static int Sum(Vector512<int> x) => Vector512.Sum(x);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> Srdhm(Vector512<int> x, Vector512<int> m)
     {

@@ -35,6 +35,8 @@ internal readonly unsafe struct Q8LanesScalar : IQ8Lanes<int, float>
 
     public static int Max(int a, int b) => Math.Max(a, b);
 
+    public static int Sum(int x) => x;
+
     public static int Srdhm(int x, int m) => FixedPoint.SaturatingRoundingDoublingHighMul(x, m);
 
     public static int RoundingDivideByPot(int x, int exponent) => FixedPoint.RoundingDivideByPot(x, exponent);
