@@ -36,7 +36,71 @@ internal static partial class OnnxOpTable
             var (yq, type) = QElemBinary(n);
             return new QLinearMulOp { OutputQuant = yq, OutputType = type, Requantize = RequantizeMode.FloatRoundHalfEven };
         });
+
+        // X, x_scale, x_zero_point, y_scale, y_zero_point; channels_last: NHWC data.
+        Row(rows, MicrosoftDomain, "QLinearGlobalAveragePool", 1, n =>
+        {
+            var (yq, type) = QElemUnary(n);
+            return new QLinearGlobalAveragePoolOp
+            {
+                Layout = QElemChannelsLast(n), OutputQuant = yq, OutputType = type, Requantize = RequantizeMode.FloatRoundHalfEven,
+            };
+        });
+        Row(rows, MicrosoftDomain, "QLinearAveragePool", 1, n =>
+        {
+            var (yq, type) = QElemUnary(n);
+            return new QLinearAveragePoolOp
+            {
+                KernelShape = RequiredIntList(n, "kernel_shape"),
+                Strides = IntList(n, "strides"),
+                Pads = IntList(n, "pads"),
+                AutoPad = ParseAutoPad(n),
+                CeilMode = n.Int("ceil_mode", 0) != 0,
+                CountIncludePad = n.Int("count_include_pad", 0) != 0,
+                Layout = QElemChannelsLast(n),
+                OutputQuant = yq,
+                OutputType = type,
+                Requantize = RequantizeMode.FloatRoundHalfEven,
+            };
+        });
+        Row(rows, MicrosoftDomain, "QLinearSigmoid", 1, n =>
+        {
+            var (yq, type) = QElemUnary(n);
+            return new QLinearLookupOp { Kind = QLinearLookupKind.Sigmoid, OutputQuant = yq, OutputType = type, Requantize = RequantizeMode.FloatRoundHalfEven };
+        });
+        Row(rows, MicrosoftDomain, "QLinearLeakyRelu", 1, n =>
+        {
+            var (yq, type) = QElemUnary(n);
+            return new QLinearLookupOp
+            {
+                Kind = QLinearLookupKind.LeakyRelu, Alpha = n.Float("alpha", 0.01f), OutputQuant = yq, OutputType = type,
+                Requantize = RequantizeMode.FloatRoundHalfEven,
+            };
+        });
     }
+
+    /// <summary>
+    /// Rewrites a QLinear unary node (X, X_scale, X_zero_point, Y_scale, Y_zero_point) to input X carrying its
+    /// quantization; returns Y's quantization and type (undefined when Y_zero_point is omitted: X's type).
+    /// </summary>
+    private static (QuantParams Output, DataType Type) QElemUnary(OnnxNode n)
+    {
+        if (n.Inputs.Count < 4) throw n.Invalid($"{n.OpType} takes 4 or 5 inputs (X, X_scale, X_zero_point, Y_scale, Y_zero_point); it has {n.Inputs.Count}");
+        var x = n.Input(0) ?? throw n.Invalid("input X is missing");
+        QElemAttachInput(n, x, QElemQuant(n, 1, 2, "X", out _));
+        var yq = QElemQuant(n, 3, 4, "Y", out var type);
+        n.Inputs.Clear();
+        n.Inputs.Add(x);
+        return (yq, type);
+    }
+
+    /// <summary>ONNX Runtime's channels_last attribute (0: NCHW, 1: NHWC).</summary>
+    private static ChannelLayout QElemChannelsLast(OnnxNode n) => n.Int("channels_last", 0) switch
+    {
+        0 => ChannelLayout.ChannelsFirst,
+        1 => ChannelLayout.ChannelsLast,
+        var v => throw n.Invalid($"channels_last {v} must be 0 or 1"),
+    };
 
     /// <summary>
     /// Rewrites a QLinear binary node (A, A_scale, A_zp, B, B_scale, B_zp, C_scale, C_zp) to inputs (A, B) carrying their
