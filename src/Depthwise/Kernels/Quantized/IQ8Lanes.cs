@@ -39,6 +39,9 @@ internal unsafe interface IQ8Lanes<TI, TF> where TI : struct where TF : struct
     /// <summary><c>x &lt;&lt; count</c> (wrapping).</summary>
     static abstract TI ShiftLeft(TI x, int count);
 
+    /// <summary><c>x &gt;&gt; count</c>, arithmetic (floor division by 2^count).</summary>
+    static abstract TI ShiftRightArithmetic(TI x, int count);
+
     /// <summary>Lane-wise minimum.</summary>
     static abstract TI Min(TI a, TI b);
 

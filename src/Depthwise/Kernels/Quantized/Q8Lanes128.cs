@@ -41,6 +41,8 @@ internal readonly unsafe struct Q8Lanes128 : IQ8Lanes<Vector128<int>, Vector128<
 
     public static Vector128<int> ShiftLeft(Vector128<int> x, int count) => Vector128.ShiftLeft(x, count);
 
+    public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, int count) => Vector128.ShiftRightArithmetic(x, count);
+
     public static Vector128<int> Min(Vector128<int> a, Vector128<int> b) => Vector128.Min(a, b);
 
     public static Vector128<int> Max(Vector128<int> a, Vector128<int> b) => Vector128.Max(a, b);

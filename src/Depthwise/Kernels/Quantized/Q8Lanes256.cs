@@ -40,6 +40,8 @@ internal readonly unsafe struct Q8Lanes256 : IQ8Lanes<Vector256<int>, Vector256<
 
     public static Vector256<int> ShiftLeft(Vector256<int> x, int count) => Vector256.ShiftLeft(x, count);
 
+    public static Vector256<int> ShiftRightArithmetic(Vector256<int> x, int count) => Vector256.ShiftRightArithmetic(x, count);
+
     public static Vector256<int> Min(Vector256<int> a, Vector256<int> b) => Vector256.Min(a, b);
 
     public static Vector256<int> Max(Vector256<int> a, Vector256<int> b) => Vector256.Max(a, b);

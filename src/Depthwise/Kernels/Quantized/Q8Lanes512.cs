@@ -40,6 +40,8 @@ internal readonly unsafe struct Q8Lanes512 : IQ8Lanes<Vector512<int>, Vector512<
 
     public static Vector512<int> ShiftLeft(Vector512<int> x, int count) => Vector512.ShiftLeft(x, count);
 
+    public static Vector512<int> ShiftRightArithmetic(Vector512<int> x, int count) => Vector512.ShiftRightArithmetic(x, count);
+
     public static Vector512<int> Min(Vector512<int> a, Vector512<int> b) => Vector512.Min(a, b);
 
     public static Vector512<int> Max(Vector512<int> a, Vector512<int> b) => Vector512.Max(a, b);

@@ -31,6 +31,8 @@ internal readonly unsafe struct Q8LanesScalar : IQ8Lanes<int, float>
 
     public static int ShiftLeft(int x, int count) => x << count;
 
+    public static int ShiftRightArithmetic(int x, int count) => x >> count;
+
     public static int Min(int a, int b) => Math.Min(a, b);
 
     public static int Max(int a, int b) => Math.Max(a, b);
