@@ -732,12 +732,19 @@ public sealed class TfLiteOpTableTests
             double mean = (x[c] + x[2 + c] + x[4 + c] + x[6 + c]) / 4.0;
             Assert.InRange(pool[c], Math.Round(mean) - 1, Math.Round(mean) + 1);
         }
-        // MEAN over H and W without keep_dims → QLinearGlobalAveragePool + Squeeze.
+        // MEAN over H and W with keep_dims → QLinearGlobalAveragePool (TFLite's Mean4D: here sum/4 rounded, like the pool).
+        var kept = QuantizedUnary(B.MEAN, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.1f], [120]), [1, 2, 2, 2], [1, 1, 1, 2], O.Reducer, new FbTable().Bool(0, true), ("axes", [2], [1, 2]));
+        Assert.Contains(TfLiteImporter.Import(kept).Nodes, n => n.Op is QLinearGlobalAveragePoolOp { Layout: ChannelLayout.ChannelsLast });
+        Assert.Equal(pool, Run(kept, QIn([1, 2, 2, 2], x))[0].ToArray<byte>());
+        // Without keep_dims TFLite takes its reference mean: with equal quantization the integer sum / count, truncated
+        // (channel 1: 498 / 4 → 124, where the pool rounds to 125).
         var model = QuantizedUnary(B.MEAN, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.1f], [120]), [1, 2, 2, 2], [1, 2], O.Reducer, new FbTable(), ("axes", [2], [1, 2]));
-        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearGlobalAveragePoolOp { Layout: ChannelLayout.ChannelsLast });
+        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearMeanOp { KeepDims: false });
         var mean2 = Run(model, QIn([1, 2, 2, 2], x))[0];
         Assert.Equal(new Shape(1, 2), mean2.Shape);
-        Assert.Equal(pool, mean2.ToArray<byte>());
+        var truncated = Enumerable.Range(0, 2).Select(c => (byte)((x[c] + x[2 + c] + x[4 + c] + x[6 + c]) / 4)).ToArray();
+        Assert.Equal(truncated, mean2.ToArray<byte>());
+        Assert.NotEqual(pool, truncated);
     }
 
     [Fact]
