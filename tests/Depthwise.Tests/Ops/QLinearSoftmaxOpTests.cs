@@ -33,7 +33,9 @@ public class QLinearSoftmaxOpTests
                 double realSum = row.Sum(q => Math.Exp(beta * si * (q - max)));
                 for (int j = 0; j < len; j++)
                 {
-                    int expected = Math.Clamp((int)MathF.Round(table[255 - (max - row[j])] * (1f / (sum * (1f / 256))), MidpointRounding.ToEven) + zo, zo, zo + 255);
+                    float p = table[255 - (max - row[j])] * (1f / (sum * (1f / 256)));
+                    int rounded = type == DataType.Int8 ? (int)MathF.Round(p, MidpointRounding.AwayFromZero) : (int)(p + 0.5f);
+                    int expected = Math.Clamp(rounded + zo, zo, zo + 255);
                     Assert.Equal(expected, y[r * len + j]);
                     double real = Math.Clamp(Math.Round(Math.Exp(beta * si * (row[j] - max)) / realSum * 256) + zo, zo, zo + 255);
                     Assert.True(Math.Abs(real - y[r * len + j]) <= 1);
@@ -42,6 +44,18 @@ public class QLinearSoftmaxOpTests
             }
             Assert.True(exact >= 0.99 * rows * len, $"{exact} of {rows * len} equal the rounded real softmax");
         }
+    }
+
+    [Theory]
+    [InlineData(DataType.UInt8)]
+    [InlineData(DataType.Int8)]
+    public void RoundsTiesUpAsQuantizeSoftmaxOutput(DataType type)
+    {
+        // 512 equal logits: each probability is 1/512, i.e. exactly 0.5 steps of 1/256. TFLite rounds it up
+        // (uint8: trunc(p + 0.5); int8: half away from zero), where half to even would give 0.
+        var x = type == DataType.UInt8 ? U8(new Shape(1, 512), new byte[512], 0.1f, 0) : S8(new Shape(1, 512), new sbyte[512], 0.1f, 0);
+        var y = QLinearAddOpTests.Values(Run1(new QLinearSoftmaxOp(), x));
+        Assert.All(y, q => Assert.Equal(type == DataType.UInt8 ? 1 : -127, q));
     }
 
     [Fact]
