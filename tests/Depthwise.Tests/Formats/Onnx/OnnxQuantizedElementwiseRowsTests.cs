@@ -158,17 +158,26 @@ public class OnnxQuantizedElementwiseRowsTests
         Assert.Contains("elsewhere", Assert.Throws<UnsupportedOperatorException>(() => add.Import()).Message);
     }
 
+    [Fact]
+    public void EachQuantizationRowExistsOnce()
+    {
+        var expected = new (string Domain, string OpType, int Since)[]
+        {
+            ("", "QuantizeLinear", 10), ("", "QuantizeLinear", 13), ("", "DequantizeLinear", 10), ("", "DequantizeLinear", 13),
+            ("com.microsoft", "QLinearAdd", 1), ("com.microsoft", "QLinearMul", 1), ("com.microsoft", "QLinearGlobalAveragePool", 1),
+            ("com.microsoft", "QLinearAveragePool", 1), ("com.microsoft", "QLinearSigmoid", 1), ("com.microsoft", "QLinearLeakyRelu", 1),
+        };
+        foreach (var (domain, opType, since) in expected)
+            Assert.Single(OnnxOpTable.Rows, r => r.Domain == domain && r.OpType == opType && r.SinceVersion == since);
+        var duplicates = OnnxOpTable.Rows.GroupBy(r => (r.Domain, r.OpType, r.SinceVersion)).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        Assert.Empty(duplicates);
+    }
+
     [SkippableFact]
     public void EveryElementwiseQuantizedNodeOfTheInt8MobileNetV2HasARow()
     {
-        string? path = new[]
-        {
-            Environment.GetEnvironmentVariable("DEPTHWISE_SHARED_MODELS") ?? "",
-            Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/models"),
-            "/work/shared/models",
-        }.Select(d => Path.Combine(d, "onnx", "mobilenetv2-12-int8.onnx")).FirstOrDefault(File.Exists);
-        Skip.If(path is null, "mobilenetv2-12-int8.onnx not found (set DEPTHWISE_SHARED_MODELS to shared/models)");
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path!));
+        string path = Depthwise.Tests.Formats.TFLite.SharedModels.Onnx("mobilenetv2-12-int8.onnx");
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         var opsets = model.OpsetImport.ToDictionary(o => OnnxOpTable.NormalizeDomain(o.Domain), o => o.Version);
         var mine = new HashSet<string> { "QuantizeLinear", "DequantizeLinear", "QLinearAdd", "QLinearGlobalAveragePool" };
         var seen = new HashSet<string>();
