@@ -5,9 +5,10 @@ namespace Depthwise.Ops;
 
 /// <summary>
 /// QLinearAveragePool: the mean of each window of 8-bit data. TFLite AVERAGE_POOL_2D
-/// (<see cref="RequantizeMode.TfLiteFixedPoint"/>): input and output quantization must be equal; the integer sum of the
-/// window's valid taps is divided by their count rounding half away from zero ((sum ± count/2) / count) and clamped to
-/// the fused <see cref="Activation"/>; padding never counts. com.microsoft QLinearAveragePool
+/// (<see cref="RequantizeMode.TfLiteFixedPoint"/>): the integer sum of the window's valid taps is divided by their count
+/// rounding half away from zero ((sum ± count/2) / count) and clamped to the fused <see cref="Activation"/>; padding never
+/// counts. TFLite expects equal input and output quantization but only checks it in debug builds: with other output
+/// parameters its release kernels (and this op) still write the integer mean of the stored values. com.microsoft QLinearAveragePool
 /// (<see cref="RequantizeMode.FloatRoundHalfEven"/>, ONNX Runtime's arithmetic): taps are dequantized and summed in
 /// float, divided by the count (the whole kernel with <see cref="CountIncludePad"/>), and quantized with
 /// round_half_even(y / s_out + z_out).
@@ -73,8 +74,6 @@ public sealed class QLinearAveragePoolOp : PoolOp
         var yq = QuantResolver.OutputQuant(ctx, OutputQuant, type);
         if (Requantize == RequantizeMode.TfLiteFixedPoint)
         {
-            if (xq.Scales[0] != yq.Scales[0] || xq.ZeroPoints[0] != yq.ZeroPoints[0])
-                throw ctx.Error($"TFLite's quantized average pool keeps the input's quantization (scale {xq.Scales[0]}, zero point {xq.ZeroPoints[0]}); the output has scale {yq.Scales[0]}, zero point {yq.ZeroPoints[0]}");
             if (CountIncludePad) throw ctx.Error("TFLite's average pool never counts padding (CountIncludePad must be false)");
         }
         var (min, max) = QuantResolver.ActivationRange(ctx, Activation, yq, type);
