@@ -5,7 +5,8 @@ namespace Depthwise.Ops;
 
 /// <summary>
 /// TFLite MEAN of 8-bit data over any <see cref="Axes"/>, with TFLite's three arithmetics chosen as its EvalMean does
-/// (TFLite 2.10–2.13, the runtime of the conformance oracle; later versions compute every case in fixed point):
+/// (as the TFLite of the conformance oracle, tfjs-tflite 0.0.1-alpha.10, computes it; the current TFLite source computes
+/// every non-Mean4D case in fixed point instead):
 /// a 4-D input reduced over axes 1 and 2 with <see cref="KeepDims"/> runs the Mean4D fixed-point requantization (as
 /// <see cref="QLinearGlobalAveragePoolOp"/>); otherwise equal input and output quantization takes the integer mean
 /// (sum / count, truncating toward zero), and different ones the float formula
