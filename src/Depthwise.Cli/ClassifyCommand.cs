@@ -28,9 +28,11 @@ internal static class ClassifyCommand
         var output = new Option<string>("--out") { HelpName = "FILE", Description = "Write the image with the classes as PNG (a folder for several images)" };
         var json = VisionCommandOptions.Json();
         var threads = VisionCommandOptions.Threads();
+        var resize = VisionCommandOptions.Resize();
+        var jpeg = VisionCommandOptions.Jpeg();
         var cmd = new Command("classify", "Classify images: the best classes with their scores")
         {
-            model, images, labels, top, threshold, roi, allow, deny, softmax, output, json, threads,
+            model, images, labels, top, threshold, roi, allow, deny, softmax, output, json, threads, resize, jpeg,
         };
         cmd.SetAction(p =>
         {
@@ -45,19 +47,20 @@ internal static class ClassifyCommand
                 DenyLabels = VisionCommandOptions.Names(p.GetValue(deny)),
                 Activation = p.GetValue(softmax) ? ScoreActivation.Softmax : ScoreActivation.None,
                 Session = VisionCommandOptions.Session(p.GetValue(threads)),
+                Interpolation = VisionCommandOptions.Interpolation(p.GetValue(resize)),
             };
-            return Execute(p.GetValue(model)!, p.GetValue(images)!, options, VisionCommandOptions.Roi(p.GetValue(roi)), p.GetValue(output), p.GetValue(json), ctx);
+            return Execute(p.GetValue(model)!, p.GetValue(images)!, options, VisionCommandOptions.Decode(p.GetValue(jpeg)), VisionCommandOptions.Roi(p.GetValue(roi)), p.GetValue(output), p.GetValue(json), ctx);
         });
         return cmd;
     }
 
-    private static int Execute(string modelArg, string[] images, ImageClassifierOptions options, (float X, float Y, float W, float H)? roi,
+    private static int Execute(string modelArg, string[] images, ImageClassifierOptions options, Vision.Codecs.ImageDecodeOptions decode, (float X, float Y, float W, float H)? roi,
         string? output, bool json, CliContext ctx)
     {
         ImageBatch.Expand(images, out _);
         string path = ModelZoo.Resolve(modelArg, ctx);
         var classifier = VisionCommandOptions.CreateTask(() => new ImageClassifier(path, options));
-        return ImageBatch.Run(ctx, images, json,
+        return ImageBatch.Run(ctx, images, json, decode,
             image => classifier.Classify(image, VisionCommandOptions.ToRect(roi, image.Width, image.Height)),
             WriteJson, WriteText,
             output is null ? null : new ImageOutput<IReadOnlyList<Classification>>("--out", output, Annotator.DrawClassifications));

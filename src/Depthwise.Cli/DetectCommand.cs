@@ -25,9 +25,11 @@ internal static class DetectCommand
         var output = new Option<string>("--out") { HelpName = "FILE", Description = "Write the image with boxes and labels as PNG (a folder for several images)" };
         var json = VisionCommandOptions.Json();
         var threads = VisionCommandOptions.Threads();
+        var resize = VisionCommandOptions.Resize();
+        var jpeg = VisionCommandOptions.Jpeg();
         var cmd = new Command("detect", "Detect objects: class, score and box (pixels) of each")
         {
-            model, images, maxResults, threshold, labels, allow, deny, output, json, threads,
+            model, images, maxResults, threshold, labels, allow, deny, output, json, threads, resize, jpeg,
         };
         cmd.SetAction(p =>
         {
@@ -41,18 +43,19 @@ internal static class DetectCommand
                 AllowLabels = VisionCommandOptions.Names(p.GetValue(allow)),
                 DenyLabels = VisionCommandOptions.Names(p.GetValue(deny)),
                 Session = VisionCommandOptions.Session(p.GetValue(threads)),
+                Interpolation = VisionCommandOptions.Interpolation(p.GetValue(resize)),
             };
-            return Execute(p.GetValue(model)!, p.GetValue(images)!, options, p.GetValue(output), p.GetValue(json), ctx);
+            return Execute(p.GetValue(model)!, p.GetValue(images)!, options, VisionCommandOptions.Decode(p.GetValue(jpeg)), p.GetValue(output), p.GetValue(json), ctx);
         });
         return cmd;
     }
 
-    private static int Execute(string modelArg, string[] images, ObjectDetectorOptions options, string? output, bool json, CliContext ctx)
+    private static int Execute(string modelArg, string[] images, ObjectDetectorOptions options, Vision.Codecs.ImageDecodeOptions decode, string? output, bool json, CliContext ctx)
     {
         ImageBatch.Expand(images, out _);
         string path = ModelZoo.Resolve(modelArg, ctx);
         var detector = VisionCommandOptions.CreateTask(() => new ObjectDetector(path, options));
-        return ImageBatch.Run(ctx, images, json, image => detector.Detect(image), WriteJson, WriteText,
+        return ImageBatch.Run(ctx, images, json, decode, image => detector.Detect(image), WriteJson, WriteText,
             output is null ? null : new ImageOutput<IReadOnlyList<DetectedObject>>("--out", output, Annotator.DrawDetections));
     }
 

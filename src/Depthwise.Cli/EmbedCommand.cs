@@ -1,11 +1,13 @@
 using System.CommandLine;
+using Depthwise.Vision;
 using Depthwise.Vision.Codecs;
+using Depthwise.Vision.Drawing;
 using Depthwise.Vision.Tasks;
 
 namespace Depthwise.Cli;
 
 /// <summary>
-/// <c>depthwise embed MODEL IMAGE... [--json] [--raw]</c>: an L2-normalized feature vector per image
+/// <c>depthwise embed MODEL IMAGE... [--json] [--raw] [--out FILE]</c>: an L2-normalized feature vector per image
 /// (<see cref="ImageEmbedder"/>) and, for two or more images, their pairwise cosine similarities.
 /// </summary>
 internal static class EmbedCommand
@@ -15,23 +17,39 @@ internal static class EmbedCommand
         var model = VisionCommandOptions.Model("Embedding (feature vector)");
         var images = VisionCommandOptions.Images();
         var raw = new Option<bool>("--raw") { Description = "Keep the model's vectors as they are (no L2 normalization)" };
+        var output = new Option<string>("--out")
+        {
+            HelpName = "FILE",
+            Description = $"Write the similarity table as a PNG: thumbnails along the top and side, the cosine similarity in each cell (at most {MaxPictureImages} images)",
+        };
         var json = VisionCommandOptions.Json();
         var threads = VisionCommandOptions.Threads();
-        var cmd = new Command("embed", "Embed images: a feature vector per image and the cosine similarity of every pair") { model, images, raw, json, threads };
+        var resize = VisionCommandOptions.Resize();
+        var jpeg = VisionCommandOptions.Jpeg();
+        var cmd = new Command("embed", "Embed images: a feature vector per image and the cosine similarity of every pair") { model, images, raw, output, json, threads, resize, jpeg };
         cmd.SetAction(p => Execute(p.GetValue(model)!, p.GetValue(images)!,
-            new ImageEmbedderOptions { L2Normalize = !p.GetValue(raw), Session = VisionCommandOptions.Session(p.GetValue(threads)) }, p.GetValue(json), ctx));
+            new ImageEmbedderOptions
+            {
+                L2Normalize = !p.GetValue(raw),
+                Session = VisionCommandOptions.Session(p.GetValue(threads)),
+                Interpolation = VisionCommandOptions.Interpolation(p.GetValue(resize)),
+            },
+            VisionCommandOptions.Decode(p.GetValue(jpeg)), p.GetValue(output), p.GetValue(json), ctx));
         return cmd;
     }
 
-    private static int Execute(string modelArg, string[] imageArgs, ImageEmbedderOptions options, bool json, CliContext ctx)
+    private static int Execute(string modelArg, string[] imageArgs, ImageEmbedderOptions options, ImageDecodeOptions decode, string? output, bool json, CliContext ctx)
     {
         var files = ImageBatch.Expand(imageArgs, out bool fromFolder);
         bool single = files.Count == 1 && !fromFolder;
+        if (output is not null && files.Count > MaxPictureImages)
+            throw new CliException($"--out draws at most {MaxPictureImages} images; {files.Count} were given");
         string path = ModelZoo.Resolve(modelArg, ctx);
         var embedder = VisionCommandOptions.CreateTask(() => new ImageEmbedder(path, options));
         // Every embedding is needed before the similarities can be printed.
         var names = new List<string>();
         var embeddings = new List<Embedding>();
+        var thumbnails = new List<Image>();
         var progress = fromFolder ? new ProgressBar(ctx.Err, files.Count) : null;
         int failed = 0;
         for (int i = 0; i < files.Count; i++)
@@ -39,8 +57,11 @@ internal static class EmbedCommand
             progress?.Update(i, files[i]);
             try
             {
-                embeddings.Add(embedder.Embed(ImageDecoder.Decode(files[i])));
+                var image = ImageDecoder.Decode(files[i], decode);
+                var embedding = embedder.Embed(image);
+                embeddings.Add(embedding);
                 names.Add(files[i]);
+                if (output is not null) thumbnails.Add(Thumbnail(image, PictureCell));
             }
             catch (Exception e) when (!single && e is DepthwiseException or IOException)
             {
@@ -56,12 +77,33 @@ internal static class EmbedCommand
                 similarity[a, b] = Embedding.CosineSimilarity(embeddings[a], embeddings[b]);
         if (json) WriteJson(ctx.Out, single, names, embeddings, similarity);
         else WriteText(ctx.Out, names, embeddings, similarity);
+        if (output is not null && thumbnails.Count > 0)
+        {
+            Annotator.DrawSimilarity(thumbnails, similarity, PictureCell).SavePng(output);
+            if (!json) ctx.Out.WriteLine($"wrote {output}");
+        }
         if (failed > 0)
         {
             ctx.Err.WriteLine($"error: {failed} of {files.Count} images failed");
             return DepthwiseCli.ExitUserError;
         }
         return DepthwiseCli.ExitSuccess;
+    }
+
+    /// <summary>The most images --out draws (the picture stays within 16384 px).</summary>
+    private const int MaxPictureImages = 100;
+
+    /// <summary>The side of a cell of the --out picture.</summary>
+    private const int PictureCell = 160;
+
+    /// <summary>A copy of <paramref name="image"/> no larger than <paramref name="size"/> on its long side (kept so that a folder does not hold every full image).</summary>
+    private static Image Thumbnail(Image image, int size)
+    {
+        float fit = Math.Min(1f, (float)size / Math.Max(image.Width, image.Height));
+        int w = Math.Max(1, (int)MathF.Round(image.Width * fit)), h = Math.Max(1, (int)MathF.Round(image.Height * fit));
+        var canvas = new Canvas(new Image(w, h, PixelFormat.Rgb24));
+        canvas.DrawImage(image, 0, 0, w, h);
+        return canvas.Image;
     }
 
     private static void WriteJson(TextWriter output, bool single, List<string> names, List<Embedding> embeddings, float[,] similarity)

@@ -48,7 +48,7 @@ internal static class FacesCommand
         ImageBatch.Expand(images, out _); // check the images before a first-use download
         string modelPath = modelArg ?? DefaultModelPath(ctx);
         var detector = VisionCommandOptions.CreateTask(() => new FaceDetector(modelPath, new FaceDetectorOptions { MinScore = minScore, Session = session }));
-        return ImageBatch.Run(ctx, images, json, image => detector.Detect(image), WriteJson, WriteText,
+        return ImageBatch.Run(ctx, images, json, Vision.Codecs.ImageDecodeOptions.Default, image => detector.Detect(image), WriteJson, WriteText,
             output is null ? null : new ImageOutput<IReadOnlyList<DetectedFace>>("--out", output, Annotator.DrawFaces));
     }
 

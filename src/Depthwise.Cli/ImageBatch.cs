@@ -57,9 +57,9 @@ internal static class ImageBatch
         return files;
     }
 
-    /// <summary>Runs <paramref name="analyze"/> on every image and reports each result as it comes.</summary>
+    /// <summary>Decodes every image with <paramref name="decode"/>, runs <paramref name="analyze"/> on it and reports each result as it comes.</summary>
     /// <returns>The exit code: 0, or 2 when some image failed (several images; one image's error propagates).</returns>
-    public static int Run<T>(CliContext ctx, IReadOnlyList<string> args, bool json, Func<Image, T> analyze,
+    public static int Run<T>(CliContext ctx, IReadOnlyList<string> args, bool json, ImageDecodeOptions decode, Func<Image, T> analyze,
         Action<Utf8JsonWriter, T> writeJson, Action<TextWriter, string, Image, T> writeText, params ImageOutput<T>?[] outputs)
     {
         var files = Expand(args, out bool fromFolder);
@@ -78,7 +78,7 @@ internal static class ImageBatch
             T result;
             try
             {
-                image = ImageDecoder.Decode(file);
+                image = ImageDecoder.Decode(file, decode);
                 result = analyze(image);
             }
             catch (Exception e) when (!single && e is DepthwiseException or IOException)

@@ -24,9 +24,11 @@ internal static class SegmentCommand
         var confidence = new Option<string>("--confidence") { HelpName = "FILE", Description = "One-channel models: write the foreground confidence, 0..255 gray PNG" };
         var json = VisionCommandOptions.Json();
         var threads = VisionCommandOptions.Threads();
+        var resize = VisionCommandOptions.Resize();
+        var jpeg = VisionCommandOptions.Jpeg();
         var cmd = new Command("segment", "Segment images: the class of every pixel, pixels per class, mask and overlay PNGs")
         {
-            model, images, labels, output, overlay, confidence, json, threads,
+            model, images, labels, output, overlay, confidence, json, threads, resize, jpeg,
         };
         cmd.SetAction(p =>
         {
@@ -34,13 +36,14 @@ internal static class SegmentCommand
             {
                 Labels = VisionCommandOptions.Labels(p.GetValue(labels)),
                 Session = VisionCommandOptions.Session(p.GetValue(threads)),
+                Interpolation = VisionCommandOptions.Interpolation(p.GetValue(resize)),
             };
-            return Execute(p.GetValue(model)!, p.GetValue(images)!, options, p.GetValue(output), p.GetValue(overlay), p.GetValue(confidence), p.GetValue(json), ctx);
+            return Execute(p.GetValue(model)!, p.GetValue(images)!, options, VisionCommandOptions.Decode(p.GetValue(jpeg)), p.GetValue(output), p.GetValue(overlay), p.GetValue(confidence), p.GetValue(json), ctx);
         });
         return cmd;
     }
 
-    private static int Execute(string modelArg, string[] images, ImageSegmenterOptions options, string? mask, string? overlay, string? confidence,
+    private static int Execute(string modelArg, string[] images, ImageSegmenterOptions options, Vision.Codecs.ImageDecodeOptions decode, string? mask, string? overlay, string? confidence,
         bool json, CliContext ctx)
     {
         ImageBatch.Expand(images, out _);
@@ -48,7 +51,7 @@ internal static class SegmentCommand
         var segmenter = VisionCommandOptions.CreateTask(() => new ImageSegmenter(path, options));
         if (confidence is not null && segmenter.ClassCount != 2)
             throw new CliException("--confidence needs a one-channel (foreground/background) model; this one has several classes");
-        return ImageBatch.Run(ctx, images, json, image => segmenter.Segment(image), WriteJson, WriteText,
+        return ImageBatch.Run(ctx, images, json, decode, image => segmenter.Segment(image), WriteJson, WriteText,
             mask is null ? null : new ImageOutput<SegmentationResult>("--out", mask, (_, r) => r.ToCategoryImage()),
             overlay is null ? null : new ImageOutput<SegmentationResult>("--overlay", overlay, (image, r) => Annotator.DrawSegmentation(image, r)),
             confidence is null ? null : new ImageOutput<SegmentationResult>("--confidence", confidence, (_, r) => r.ToConfidenceImage()!));

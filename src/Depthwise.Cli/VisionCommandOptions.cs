@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Depthwise.Runtime;
+using Depthwise.Vision.Codecs;
 using Depthwise.Vision.Preprocessing;
 
 namespace Depthwise.Cli;
@@ -30,6 +31,51 @@ internal static class VisionCommandOptions
         HelpName = "N",
         Description = "Threads per inference",
         DefaultValueFactory = _ => 1,
+    };
+
+    /// <summary>--resize FILTER: the resampling filter replacing the task's.</summary>
+    public static Option<string> Resize()
+    {
+        var option = new Option<string>("--resize")
+        {
+            HelpName = "FILTER",
+            Description = "Resampling filter replacing the task's bilinear: bilinear, area, nearest, bicubic, or libyuv "
+                + "(libyuv ARGBScale's integer bilinear, as the TFLite Task Library resizes)",
+        };
+        option.AcceptOnlyFromAmong("bilinear", "area", "nearest", "bicubic", "libyuv");
+        return option;
+    }
+
+    /// <summary>--jpeg DECODER: whose pixels JPEG files decode to.</summary>
+    public static Option<string> Jpeg()
+    {
+        var option = new Option<string>("--jpeg")
+        {
+            HelpName = "DECODER",
+            Description = "JPEG pixels as libjpeg-turbo decodes them (default) or as stb_image does (stb: the TFLite Task Library's loader)",
+        };
+        option.AcceptOnlyFromAmong("libjpeg-turbo", "stb");
+        return option;
+    }
+
+    /// <summary>The filter named by --resize, or null for the task's own.</summary>
+    public static InterpolationMode? Interpolation(string? name) => name switch
+    {
+        null => null,
+        "bilinear" => InterpolationMode.Bilinear,
+        "area" => InterpolationMode.Area,
+        "nearest" => InterpolationMode.Nearest,
+        "bicubic" => InterpolationMode.Bicubic,
+        "libyuv" => InterpolationMode.Libyuv,
+        _ => throw new CliException($"--resize: unknown filter '{name}'"),
+    };
+
+    /// <summary>The decode options for --jpeg.</summary>
+    public static ImageDecodeOptions Decode(string? jpeg) => jpeg switch
+    {
+        null or "libjpeg-turbo" => ImageDecodeOptions.Default,
+        "stb" => new ImageDecodeOptions { JpegCompatibility = JpegCompatibility.StbImage },
+        _ => throw new CliException($"--jpeg: unknown decoder '{jpeg}'"),
     };
 
     /// <summary>Session options for --threads.</summary>

@@ -38,4 +38,21 @@ public class EmbedCommandTests
         using var single = JsonDocument.Parse(r.Out);
         Assert.False(single.RootElement.TryGetProperty("cosine_similarity", out _));
     }
+
+    [Fact]
+    public void OutDrawsTheSimilarityTable()
+    {
+        using var cli = new CliRunner();
+        string model = TestModels.WriteConvNet(cli.PathOf("conv.onnx"));
+        string a = VisionTestData.WriteNoisePng(cli.PathOf("a.png"), 32, 32, 1);
+        string b = VisionTestData.WriteNoisePng(cli.PathOf("b.png"), 20, 40, 2);
+        string picture = cli.PathOf("table.png");
+        var r = cli.Run("embed", model, a, b, "--out", picture);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var image = Depthwise.Vision.Codecs.ImageDecoder.Decode(picture);
+        Assert.Equal((480, 480), (image.Width, image.Height)); // 3 x 3 cells of 160 px: thumbnails row and column, 2 x 2 values
+        // The diagonal cell (similarity 1) is green, its neighbour shaded by the pair's similarity.
+        int centre = (240 * 480 + 200) * 3;
+        Assert.Equal((40, 220, 90), (image.Pixels[centre], image.Pixels[centre + 1], image.Pixels[centre + 2]));
+    }
 }

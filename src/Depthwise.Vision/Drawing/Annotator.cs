@@ -104,5 +104,56 @@ public static class Annotator
         return canvas.Image;
     }
 
+    /// <summary>
+    /// A similarity table as a picture: the images as thumbnails along the top and down the left side, and in cell
+    /// (row a, column b) the cosine similarity of images a and b, shaded from white (≤ 0) to green (1).
+    /// </summary>
+    /// <param name="images">The images (any size; each is letterboxed into a square cell).</param>
+    /// <param name="similarity">An n × n matrix for the n images, e.g. <see cref="Embedding.CosineSimilarity"/> of each pair.</param>
+    /// <param name="cellSize">The side of a cell in pixels (32 to 1024).</param>
+    /// <exception cref="ArgumentException">No images, or the matrix is not n × n.</exception>
+    public static Image DrawSimilarity(IReadOnlyList<Image> images, float[,] similarity, int cellSize = 160)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(similarity);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cellSize, 32);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(cellSize, 1024);
+        int n = images.Count;
+        if (n == 0) throw new ArgumentException("a similarity picture needs at least one image", nameof(images));
+        if (similarity.GetLength(0) != n || similarity.GetLength(1) != n)
+            throw new ArgumentException($"the similarity matrix is {similarity.GetLength(0)}x{similarity.GetLength(1)}, expected {n}x{n} for {n} images", nameof(similarity));
+        if ((long)(n + 1) * cellSize > 16384)
+            throw new ArgumentException($"{n} images make a picture wider than 16384 px; use a smaller cell size or fewer images", nameof(images));
+        int side = (n + 1) * cellSize, gap = Math.Max(2, cellSize / 32);
+        var canvas = new Canvas(new Image(side, side, PixelFormat.Rgb24));
+        canvas.FillRectangle(0, 0, side, side, new Rgb(255, 255, 255));
+        for (int k = 0; k < n; k++)
+        {
+            var image = images[k];
+            ArgumentNullException.ThrowIfNull(image, nameof(images));
+            float fit = (cellSize - 2f * gap) / Math.Max(image.Width, image.Height);
+            int w = Math.Max(1, (int)MathF.Round(image.Width * fit)), h = Math.Max(1, (int)MathF.Round(image.Height * fit));
+            int offset = (k + 1) * cellSize;
+            canvas.DrawImage(image, offset + (cellSize - w) / 2, (cellSize - h) / 2, w, h);
+            canvas.DrawImage(image, (cellSize - w) / 2, offset + (cellSize - h) / 2, w, h);
+        }
+        int scale = Math.Max(1, cellSize / 64);
+        for (int a = 0; a < n; a++)
+        {
+            for (int b = 0; b < n; b++)
+            {
+                float value = similarity[a, b];
+                float t = float.IsFinite(value) ? Math.Clamp(value, 0f, 1f) : 0f;
+                var shade = new Rgb((byte)(255 - 215 * t), (byte)(255 - 35 * t), (byte)(255 - 165 * t));
+                int x0 = (b + 1) * cellSize, y0 = (a + 1) * cellSize;
+                canvas.FillRectangle(x0 + gap, y0 + gap, x0 + cellSize - gap, y0 + cellSize - gap, shade);
+                string text = value.ToString("0.000", CultureInfo.InvariantCulture);
+                int tw = BitmapFont.MeasureWidth(text, scale), th = BitmapFont.MeasureHeight(scale);
+                canvas.DrawText(x0 + (cellSize - tw) / 2, y0 + (cellSize - th) / 2, text, shade.Contrasting, scale);
+            }
+        }
+        return canvas.Image;
+    }
+
     private static string Score(float score) => score.ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -126,6 +126,52 @@ public sealed class Canvas
         }
     }
 
+    /// <summary>
+    /// Paints <paramref name="source"/> scaled into the rectangle [x, x + width) × [y, y + height): each destination
+    /// pixel is the mean of the source pixels it covers (a box filter, so a large photo becomes a clean thumbnail;
+    /// when enlarging, the nearest source pixel). Gray is expanded to RGB, alpha is ignored; clipped to the canvas.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The rectangle has no area.</exception>
+    public void DrawImage(Image source, int x, int y, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        int channels = source.Channels;
+        var src = source.Pixels;
+        var dst = Image.Pixels;
+        for (int j = Math.Max(0, -y); j < height && y + j < Height; j++)
+        {
+            int sy0 = (int)((long)j * source.Height / height), sy1 = Math.Max(sy0 + 1, (int)((long)(j + 1) * source.Height / height));
+            for (int i = Math.Max(0, -x); i < width && x + i < Width; i++)
+            {
+                int sx0 = (int)((long)i * source.Width / width), sx1 = Math.Max(sx0 + 1, (int)((long)(i + 1) * source.Width / width));
+                long r = 0, g = 0, b = 0;
+                for (int sy = sy0; sy < sy1; sy++)
+                {
+                    int row = sy * source.Stride;
+                    for (int sx = sx0; sx < sx1; sx++)
+                    {
+                        int o = row + sx * channels;
+                        if (channels < 3)
+                        {
+                            r += src[o]; g += src[o]; b += src[o];
+                        }
+                        else
+                        {
+                            r += src[o]; g += src[o + 1]; b += src[o + 2];
+                        }
+                    }
+                }
+                long n = (long)(sy1 - sy0) * (sx1 - sx0);
+                int d = ((y + j) * Width + x + i) * 3;
+                dst[d] = (byte)((r + n / 2) / n);
+                dst[d + 1] = (byte)((g + n / 2) / n);
+                dst[d + 2] = (byte)((b + n / 2) / n);
+            }
+        }
+    }
+
     /// <summary>Writes <paramref name="text"/> with its top-left corner at (<paramref name="x"/>, <paramref name="y"/>), each font pixel <paramref name="scale"/> × <paramref name="scale"/> image pixels.</summary>
     public void DrawText(int x, int y, string text, Rgb color, int scale = 1)
     {

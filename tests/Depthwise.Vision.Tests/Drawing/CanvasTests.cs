@@ -148,4 +148,31 @@ public class CanvasTests
         var classes = Annotator.DrawClassifications(image, [new Classification(1, "x", 1f)]);
         Assert.Contains(classes.Pixels, p => p != 90);
     }
+
+    [Fact]
+    public void DrawImageAveragesTheSourcePixelsEachTargetPixelCovers()
+    {
+        var source = new Image(4, 2, PixelFormat.Gray8, [0, 10, 20, 30, 40, 50, 60, 72]);
+        var canvas = new Canvas(new Image(3, 2, PixelFormat.Rgb24));
+        canvas.DrawImage(source, 1, 1, 2, 1); // 4x2 -> 2x1 at (1, 1): means of 2x2 blocks, halves rounded up (182 / 4 -> 46)
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 25, 25, 46, 46, 46 }, canvas.Image.Pixels);
+        var rgb = new Image(1, 1, PixelFormat.Rgba32, [1, 2, 3, 200]);
+        canvas.DrawImage(rgb, -1, 0, 3, 1); // enlarging repeats the pixel; clipped on the left
+        Assert.Equal(new byte[] { 1, 2, 3, 1, 2, 3, 0, 0, 0 }, canvas.Image.Pixels[..9]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => canvas.DrawImage(rgb, 0, 0, 0, 1));
+    }
+
+    [Fact]
+    public void SimilarityPictureHasAThumbnailRowAndColumnAndShadedCells()
+    {
+        var white = new Image(8, 4, PixelFormat.Gray8);
+        Array.Fill(white.Pixels, (byte)255);
+        var picture = Annotator.DrawSimilarity([white, white], new float[,] { { 1, 0 }, { 0, 1 } }, cellSize: 32);
+        Assert.Equal((96, 96), (picture.Width, picture.Height));
+        int Pixel(int x, int y) => picture.Pixels[(y * 96 + x) * 3 + 1];
+        Assert.Equal(220, Pixel(36, 36));  // diagonal cell, away from its text: full green
+        Assert.Equal(255, Pixel(68, 36));  // similarity 0: white
+        Assert.Throws<ArgumentException>(() => Annotator.DrawSimilarity([white], new float[2, 2]));
+        Assert.Throws<ArgumentException>(() => Annotator.DrawSimilarity([], new float[0, 0]));
+    }
 }
