@@ -86,8 +86,19 @@ internal static class BenchCommand
     /// <summary>What was measured.</summary>
     private sealed record Result(
         string Path, InferenceSession Session, Tensor[] Feeds, ExecutionPlan Plan, Settings Settings,
-        double LoadMs, double CompileMs, double FirstRunMs, int WarmupRuns, double WarmupSeconds, double MeasureSeconds, LatencyStatistics Latency,
+        double LoadMs, double CompileMs, double FirstRunMs, SetupJit Jit, int WarmupRuns, double WarmupSeconds, double MeasureSeconds, LatencyStatistics Latency,
         Allocations Allocated, ProfileReport? Profile);
+
+    /// <summary>
+    /// Time the JIT compiler spent (all threads, <see cref="System.Runtime.JitInfo"/>) during each setup step and the
+    /// methods it compiled: what ReadyToRun code did not cover and the kernels always compiled fully optimized.
+    /// </summary>
+    private sealed record SetupJit(double LoadMs, double CompileMs, double FirstRunMs, long Methods)
+    {
+        public static double Now() => System.Runtime.JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
+
+        public static long Count() => System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+    }
 
     /// <summary>Bytes allocated per measured run: process-wide median and mean, and the calling thread's mean.</summary>
     private sealed record Allocations(long MedianAllThreads, double MeanAllThreads, double MeanCallingThread)
@@ -105,20 +116,26 @@ internal static class BenchCommand
         string path = ModelZoo.Resolve(s.Model, ctx);
         var options = new SessionOptions { Threads = s.Threads };
 
+        long jitMethods = SetupJit.Count();
+        double jit0 = SetupJit.Now();
         var sw = Stopwatch.StartNew();
         var session = InferenceSession.Load(path, options);
         double loadMs = sw.Elapsed.TotalMilliseconds;
+        double jit1 = SetupJit.Now();
         var feeds = s.Inputs.Length == 0 ? RunCommand.RandomInputs(session, s.Seed, ctx) : RunCommand.ReadInputs(session, s.Inputs);
 
+        double jit2 = SetupJit.Now();
         sw.Restart();
         var plan = session.GetPlan(feeds);
         double compileMs = sw.Elapsed.TotalMilliseconds;
+        double jit3 = SetupJit.Now();
         var outputs = new Tensor[plan.OutputShapes.Count];
         for (int i = 0; i < outputs.Length; i++) outputs[i] = Tensor.Zeros(plan.OutputTypes[i], plan.OutputShapes[i]);
 
         sw.Restart();
         session.Run(feeds, outputs);
         double firstRunMs = sw.Elapsed.TotalMilliseconds;
+        var jit = new SetupJit(jit1 - jit0, jit3 - jit2, SetupJit.Now() - jit3, SetupJit.Count() - jitMethods);
 
         // Loading leaves garbage behind (the model file, protobuf objects): collect it now rather than mid-measurement.
         GC.Collect();
@@ -163,7 +180,7 @@ internal static class BenchCommand
         }
         double measureSeconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
 
-        var result = new Result(path, session, feeds, plan, s, loadMs, compileMs, firstRunMs, warmupRuns, warmupSeconds, measureSeconds,
+        var result = new Result(path, session, feeds, plan, s, loadMs, compileMs, firstRunMs, jit, warmupRuns, warmupSeconds, measureSeconds,
             LatencyStatistics.Of(times), Allocations.Of(allocated, allocatedThisThread),
             profiler is not null && s.Profile ? ProfileReport.From(profiler) : null);
         if (s.Trace is not null)
@@ -212,7 +229,8 @@ internal static class BenchCommand
         w.WriteLine($"model       {r.Path}");
         w.WriteLine($"inputs      {InputsText(r)}");
         w.WriteLine($"threads     {s.Threads}");
-        w.WriteLine($"setup       load {Ms(r.LoadMs)}, compile {Ms(r.CompileMs)}, first run {Ms(r.FirstRunMs)}");
+        w.WriteLine($"setup       load {Ms(r.LoadMs)}, compile {Ms(r.CompileMs)}, first run {Ms(r.FirstRunMs)} "
+            + $"(of which JIT {Ms(r.Jit.LoadMs)}, {Ms(r.Jit.CompileMs)}, {Ms(r.Jit.FirstRunMs)}: {r.Jit.Methods} methods)");
         string profiled = r.Profile is not null || s.Trace is not null ? ", profiled" : "";
         w.WriteLine($"runs        {l.Count} measured in {r.MeasureSeconds.ToString("F1", CultureInfo.InvariantCulture)} s{profiled}, after {r.WarmupRuns} warm-up in {r.WarmupSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         w.WriteLine($"latency     min {Ms(l.MinMs)}  median {Ms(l.MedianMs)}  p90 {Ms(l.P90Ms)}  max {Ms(l.MaxMs)}  mean {Ms(l.MeanMs)} ± {Ms(l.StdDevMs)}");
@@ -273,6 +291,10 @@ internal static class BenchCommand
             w.WriteNumber("load_ms", Round(r.LoadMs));
             w.WriteNumber("compile_ms", Round(r.CompileMs));
             w.WriteNumber("first_run_ms", Round(r.FirstRunMs));
+            w.WriteNumber("load_jit_ms", Round(r.Jit.LoadMs));
+            w.WriteNumber("compile_jit_ms", Round(r.Jit.CompileMs));
+            w.WriteNumber("first_run_jit_ms", Round(r.Jit.FirstRunMs));
+            w.WriteNumber("setup_jit_methods", r.Jit.Methods);
             w.WriteNumber("measure_s", Math.Round(r.MeasureSeconds, 3));
             if (s.Trace is not null) w.WriteString("trace", Path.GetFullPath(s.Trace));
             r.Profile?.WriteJson(w);

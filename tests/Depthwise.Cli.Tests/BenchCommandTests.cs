@@ -57,8 +57,9 @@ public class BenchCommandTests
         Assert.True(j.GetProperty("arena_bytes").GetInt64() >= j.GetProperty("arena_lower_bound_bytes").GetInt64());
         Assert.Equal(0, j.GetProperty("macs").GetInt64());
         Assert.Equal(0, j.GetProperty("gmacs_per_s").GetDouble());
-        foreach (var name in new[] { "load_ms", "compile_ms", "first_run_ms", "measure_s" })
+        foreach (var name in new[] { "load_ms", "compile_ms", "first_run_ms", "measure_s", "load_jit_ms", "compile_jit_ms", "first_run_jit_ms" })
             Assert.True(j.GetProperty(name).GetDouble() >= 0, name);
+        Assert.True(j.GetProperty("setup_jit_methods").GetInt64() >= 0);
         Assert.True(j.GetProperty("random_inputs").GetBoolean());
         Assert.False(j.GetProperty("profiled").GetBoolean());
         var input = j.GetProperty("inputs")[0];
@@ -220,7 +221,7 @@ public class BenchCommandTests
         Assert.Matches(@"latency     min [0-9.]+ ms  median [0-9.]+ ms  p90 [0-9.]+ ms", r.Out);
         Assert.Matches(@"allocated   [0-9,.]+ bytes per run \(median over runs, all threads; mean [0-9,.]+ bytes; calling thread 0 bytes\)", r.Out);
         Assert.Matches(@"arena       [0-9,]+ bytes .*; lifetime lower bound [0-9,]+ bytes", r.Out);
-        Assert.Matches(@"setup       load [0-9.]+ ms, compile [0-9.]+ ms, first run [0-9.]+ ms", r.Out);
+        Assert.Matches(@"setup       load [0-9.]+ ms, compile [0-9.]+ ms, first run [0-9.]+ ms \(of which JIT [0-9.]+ ms, [0-9.]+ ms, [0-9.]+ ms: [0-9]+ methods\)", r.Out);
         Assert.DoesNotContain("profile", r.Out);
     }
 
