@@ -3,7 +3,8 @@
 #  - ONNX backend node tests (libonnx-testdata), PyTorch/torchvision/onnx for exporting reference networks (Debian);
 #  - ONNX Runtime 1.30 native CPU from npm (onnxruntime-node, --ignore-scripts) as the numerics peer;
 #  - Chromium (headless, for the TFLite oracle in ../shared/tools/tflite-oracle: tools/tflite-references.sh installs
-#    the oracle itself), PIL and libjpeg-turbo's tools for preparing reference inputs from images.
+#    the oracle itself), PIL and libjpeg-turbo's tools for preparing reference inputs from images;
+#  - gcc with stb_image and libyuv headers for the image reference programs (tools/build-image-refs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -20,7 +21,7 @@ fi
 # Only the TFLite and image reference outputs need these: if they cannot be installed, those tests skip (with the
 # reason) instead of the whole suite failing.
 optional=()
-for p in chromium libjpeg-turbo-progs python3-pil; do
+for p in chromium libjpeg-turbo-progs python3-pil gcc libc6-dev libstb-dev libyuv-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || optional+=("$p")
 done
 if [ ${#optional[@]} -gt 0 ]; then
@@ -28,7 +29,7 @@ if [ ${#optional[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${optional[@]}"; } >&2 \
-    || echo "warning: could not install ${optional[*]}; the TFLite reference tests will skip" >&2
+    || echo "warning: could not install ${optional[*]}; the TFLite and image reference tests will skip" >&2
 fi
 if [ ! -f tools/ort/node_modules/onnxruntime-node/package.json ]; then
   echo "installing onnxruntime-node (npm, --ignore-scripts)" >&2

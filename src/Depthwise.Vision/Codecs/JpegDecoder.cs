@@ -6,7 +6,8 @@ namespace Depthwise.Vision.Codecs;
 /// A pure-managed JPEG decoder: baseline and extended sequential (SOF0/SOF1) and progressive (SOF2) Huffman-coded
 /// 8-bit JPEG with any integral sampling factors, restart markers, 1 (gray), 3 (YCbCr or RGB) or 4 (CMYK or YCCK)
 /// components, and the EXIF orientation. It reproduces libjpeg-turbo's default decoding (the accurate integer IDCT,
-/// "fancy" triangle-filter upsampling, its fixed-point color conversion), so its pixels equal <c>djpeg</c>'s.
+/// "fancy" triangle-filter upsampling, its fixed-point color conversion), so its pixels equal <c>djpeg</c>'s; with
+/// <see cref="ImageDecodeOptions.JpegCompatibility"/> = <see cref="JpegCompatibility.StbImage"/> they equal stb_image's.
 /// Arithmetic coding, lossless and hierarchical JPEG and 12-bit samples are refused with an
 /// <see cref="ImageFormatException"/>. See docs/codecs.md for the details and measured accuracy.
 /// </summary>
@@ -43,11 +44,14 @@ public static class JpegDecoder
         ReadOnlySpan<byte> data, ImageDecodeOptions? options, string? file)
     {
         options ??= ImageDecodeOptions.Default;
-        var parser = new JpegParser(data, options.MaxPixels, file);
+        var parser = new JpegParser(data, options.MaxPixels, file, options.JpegCompatibility);
         parser.Run(headerOnly: false);
         var frame = parser.Frame!;
         parser.FinishPlanes();
-        var image = Convert(frame, ColorSpaceOf(frame, parser.SawJfif, parser.AdobeTransform), options.MaxPixels);
+        var space = options.JpegCompatibility == JpegCompatibility.StbImage
+            ? StbColorSpaceOf(frame, parser.StbJfif, parser.StbAdobeTransform)
+            : ColorSpaceOf(frame, parser.SawJfif, parser.AdobeTransform);
+        var image = Convert(frame, space, options.MaxPixels);
         if (options.ApplyExifOrientation) image = JpegExifOrientation.Apply(image, parser.Orientation);
         return (image, parser.Orientation, parser.Warnings);
     }
@@ -73,6 +77,26 @@ public static class JpegDecoder
         }
     }
 
+    /// <summary>
+    /// stb_image's choice (load_jpeg_image): three components are RGB when their ids are 'R', 'G', 'B' (even with a
+    /// JFIF segment) or when an Adobe segment says transform 0 and there is no JFIF segment; four components are CMYK
+    /// with Adobe transform 0, YCCK with transform 2, and otherwise YCbCr with the fourth component ignored.
+    /// </summary>
+    private static ColorSpace StbColorSpaceOf(JpegFrame frame, bool jfif, int adobe)
+    {
+        var c = frame.Components;
+        switch (c.Length)
+        {
+            case 1:
+                return ColorSpace.Gray;
+            case 3:
+                bool rgbIds = c[0].Id == 'R' && c[1].Id == 'G' && c[2].Id == 'B';
+                return rgbIds || (adobe == 0 && !jfif) ? ColorSpace.Rgb : ColorSpace.YCbCr;
+            default:
+                return adobe switch { 0 => ColorSpace.Cmyk, 2 => ColorSpace.Ycck, _ => ColorSpace.YCbCr };
+        }
+    }
+
     /// <summary>Upsamples each component to full size and color-converts, row by row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Image Convert(JpegFrame frame, ColorSpace space, long maxPixels)
@@ -83,11 +107,12 @@ public static class JpegDecoder
         Image.CheckSize(w, h, format, maxPixels);
         // Every byte is written below, so the buffer need not be zeroed first.
         var image = new Image(w, h, format, GC.AllocateUninitializedArray<byte>(w * h * (int)format));
-        var upsamplers = new JpegUpsampler[comps.Length];
+        bool stb = frame.Compatibility == JpegCompatibility.StbImage;
+        var upsamplers = new IJpegRowSource[comps.Length];
         var scratch = new byte[comps.Length][];
         for (int i = 0; i < comps.Length; i++)
         {
-            upsamplers[i] = new JpegUpsampler(frame, comps[i], null);
+            upsamplers[i] = stb ? new JpegStbUpsampler(frame, comps[i]) : new JpegUpsampler(frame, comps[i], null);
             scratch[i] = new byte[upsamplers[i].ScratchLength];
         }
         var pixels = image.Pixels;
@@ -105,14 +130,23 @@ public static class JpegDecoder
             var r2 = upsamplers[2].Row(y, scratch[2]);
             switch (space)
             {
+                case ColorSpace.YCbCr when stb:
+                    JpegStbColorConverter.YCbCrToRgb(r0, r1, r2, dst, w);
+                    break;
                 case ColorSpace.YCbCr:
                     JpegColorConverter.YCbCrToRgb(r0, r1, r2, dst, w);
                     break;
                 case ColorSpace.Rgb:
                     JpegColorConverter.Interleave(r0, r1, r2, dst, w);
                     break;
+                case ColorSpace.Cmyk when stb:
+                    JpegStbColorConverter.CmykToRgb(r0, r1, r2, upsamplers[3].Row(y, scratch[3]), dst, w);
+                    break;
                 case ColorSpace.Cmyk:
                     JpegColorConverter.CmykToRgb(r0, r1, r2, upsamplers[3].Row(y, scratch[3]), dst, w);
+                    break;
+                case ColorSpace.Ycck when stb:
+                    JpegStbColorConverter.YcckToRgb(r0, r1, r2, upsamplers[3].Row(y, scratch[3]), dst, w);
                     break;
                 default:
                     JpegColorConverter.YcckToRgb(r0, r1, r2, upsamplers[3].Row(y, scratch[3]), dst, w);

@@ -35,6 +35,9 @@ internal sealed class JpegFrame
     /// <summary>SOF2: progressive DCT (coefficients are kept until the last scan).</summary>
     public bool Progressive { get; }
 
+    /// <summary>Whose inverse DCT, upsampling and colour conversion the frame is decoded with.</summary>
+    public JpegCompatibility Compatibility { get; init; }
+
     /// <summary>Components in frame-header order.</summary>
     public JpegComponent[] Components { get; }
 

@@ -17,6 +17,7 @@ internal ref struct JpegParser
     private readonly ReadOnlySpan<byte> _data;
     private readonly string? _file;
     private readonly long _maxPixels;
+    private readonly JpegCompatibility _compatibility;
     private readonly int[]?[] _quant = new int[]?[4];
     private readonly JpegHuffmanTable?[] _dcTables = new JpegHuffmanTable?[4];
     private readonly JpegHuffmanTable?[] _acTables = new JpegHuffmanTable?[4];
@@ -27,12 +28,13 @@ internal ref struct JpegParser
     private bool _headerOnly;
     private bool[] _componentDecoded = [];
 
-    /// <summary>Prepares to parse <paramref name="data"/>.</summary>
-    public JpegParser(ReadOnlySpan<byte> data, long maxPixels, string? file)
+    /// <summary>Prepares to parse <paramref name="data"/>, decoding as <paramref name="compatibility"/> says.</summary>
+    public JpegParser(ReadOnlySpan<byte> data, long maxPixels, string? file, JpegCompatibility compatibility = JpegCompatibility.LibJpegTurbo)
     {
         _data = data;
         _file = file;
         _maxPixels = maxPixels;
+        _compatibility = compatibility;
     }
 
     /// <summary>The frame header, once read.</summary>
@@ -43,6 +45,12 @@ internal ref struct JpegParser
 
     /// <summary>The Adobe APP14 color transform (0 none, 1 YCbCr, 2 YCCK), or −1 without that segment.</summary>
     public int AdobeTransform { get; private set; } = -1;
+
+    /// <summary>stb_image's reading of APP0: at least 5 bytes starting "JFIF\0" (libjpeg needs 14).</summary>
+    public bool StbJfif { get; private set; }
+
+    /// <summary>stb_image's reading of APP14: at least 12 bytes starting "Adobe\0"; the last one's transform, or −1.</summary>
+    public int StbAdobeTransform { get; private set; } = -1;
 
     /// <summary>EXIF orientation 1..8 (1 when absent).</summary>
     public int Orientation { get; private set; } = 1;
@@ -131,6 +139,7 @@ internal ref struct JpegParser
                 case 0xE0:
                     if (!TrySegment(at, out var app0)) return;
                     if (app0.Length >= 14 && app0.StartsWith("JFIF\0"u8)) SawJfif = true; // libjpeg needs the full 14 bytes
+                    if (app0.Length >= 5 && app0.StartsWith("JFIF\0"u8)) StbJfif = true;
                     break;
                 case 0xE1:
                     if (!TrySegment(at, out var app1)) return;
@@ -143,6 +152,7 @@ internal ref struct JpegParser
                 case 0xEE:
                     if (!TrySegment(at, out var app14)) return;
                     if (app14.Length >= 12 && app14.StartsWith("Adobe"u8)) AdobeTransform = app14[11];
+                    if (app14.Length >= 12 && app14.StartsWith("Adobe\0"u8)) StbAdobeTransform = app14[11];
                     break;
                 case (>= 0xE2 and <= 0xEF) or 0xFE or 0xCC or 0xDC:
                     // Other APPn, COM, DAC (arithmetic conditioning; harmless without arithmetic SOF), DNL: skip.
@@ -217,7 +227,7 @@ internal ref struct JpegParser
         long pixels = (long)width * height;
         if (pixels > _maxPixels)
             throw Error($"a {width}x{height} image has {pixels} pixels, above the limit of {_maxPixels}", at + 5);
-        var frame = new JpegFrame(width, height, progressive, comps);
+        var frame = new JpegFrame(width, height, progressive, comps) { Compatibility = _compatibility };
         foreach (var c in comps)
         {
             if (frame.HMax % c.H != 0 || frame.VMax % c.V != 0)
@@ -338,14 +348,22 @@ internal ref struct JpegParser
         _pos = Math.Max(result.Position, _pos);
     }
 
-    /// <summary>Components no scan reached (the file ended early) decode as mid-gray, like all-zero coefficients.</summary>
+    /// <summary>
+    /// Components no scan reached (the file ended early) decode as mid-gray, like all-zero coefficients. A progressive
+    /// frame is dequantized here: with the tables latched at each component's first scan (libjpeg), or, for
+    /// stb_image, with the tables defined at the end of the file.
+    /// </summary>
     public readonly void FinishPlanes()
     {
         var frame = Frame!;
         for (int i = 0; i < frame.Components.Length; i++)
         {
             var c = frame.Components[i];
-            if (frame.Progressive) JpegScanDecoder.TransformCoefficients(c);
+            if (frame.Progressive)
+            {
+                var quant = c.Quant is not null && frame.Compatibility == JpegCompatibility.StbImage ? _quant[c.QuantSlot] : c.Quant;
+                JpegScanDecoder.TransformCoefficients(c, quant, frame.Compatibility == JpegCompatibility.StbImage);
+            }
             else if (!_componentDecoded[i]) c.Plane.AsSpan().Fill(128);
         }
     }

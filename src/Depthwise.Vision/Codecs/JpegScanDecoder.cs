@@ -31,6 +31,7 @@ internal static class JpegScanDecoder
     {
         var br = new JpegBitReader(data, position);
         Span<short> block = stackalloc short[64];
+        bool stb = frame.Compatibility == JpegCompatibility.StbImage;
         GetMcuGrid(frame, scan, out int mcusWide, out int mcusHigh);
         foreach (var c in scan) c.DcPredictor = 0;
         int restartsLeft = restartInterval, nextRestart = 0;
@@ -55,14 +56,14 @@ internal static class JpegScanDecoder
                 ranOut |= empty;
                 if (scan.Length == 1)
                 {
-                    DecodeSequentialBlock(ref br, scan[0], mx, my, block, empty);
+                    DecodeSequentialBlock(ref br, scan[0], mx, my, block, empty, stb);
                     continue;
                 }
                 foreach (var c in scan)
                 {
                     for (int v = 0; v < c.V; v++)
                         for (int h = 0; h < c.H; h++)
-                            DecodeSequentialBlock(ref br, c, mx * c.H + h, my * c.V + v, block, empty);
+                            DecodeSequentialBlock(ref br, c, mx * c.H + h, my * c.V + v, block, empty, stb);
                 }
             }
         }
@@ -70,13 +71,14 @@ internal static class JpegScanDecoder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DecodeSequentialBlock(ref JpegBitReader br, JpegComponent c, int bx, int by, scoped Span<short> block, bool empty)
+    private static void DecodeSequentialBlock(ref JpegBitReader br, JpegComponent c, int bx, int by, scoped Span<short> block, bool empty, bool stb)
     {
         var dst = c.Plane.AsSpan(by * 8 * c.PlaneStride + bx * 8);
         var quant = c.Quant!;
         if (empty)
         {
-            JpegIdct.TransformDcOnly(0, quant[0], dst, c.PlaneStride);
+            if (stb) JpegStbIdct.TransformDcOnly(0, quant[0], dst, c.PlaneStride);
+            else JpegIdct.TransformDcOnly(0, quant[0], dst, c.PlaneStride);
             return;
         }
         int s = br.DecodeHuffman(c.DcTable!);
@@ -113,6 +115,17 @@ internal static class JpegScanDecoder
                 if (r != 15) break;
                 k += 15;
             }
+        }
+        if (stb)
+        {
+            // stb keeps the DC in 16 bits before dequantizing ((short)(dc · q) of the int sum, the same thing).
+            if (!any) JpegStbIdct.TransformDcOnly(dc, quant[0], dst, c.PlaneStride);
+            else
+            {
+                block[0] = (short)dc;
+                JpegStbIdct.Transform(block, quant, dst, c.PlaneStride);
+            }
+            return;
         }
         if (!any)
         {
@@ -312,12 +325,15 @@ internal static class JpegScanDecoder
         }
     }
 
-    /// <summary>After the last progressive scan: dequantize and inverse-transform every used block into the plane.</summary>
+    /// <summary>
+    /// After the last progressive scan: dequantize with <paramref name="quant"/> (null when the component never
+    /// appeared in a scan) and inverse-transform every used block into the plane, with stb_image's IDCT when
+    /// <paramref name="stb"/>, else libjpeg's.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransformCoefficients(JpegComponent c)
+    public static void TransformCoefficients(JpegComponent c, int[]? quant, bool stb)
     {
         var coefs = c.Coefficients!;
-        var quant = c.Quant;
         int stride = c.PlaneStride;
         if (quant is null)
         {
@@ -331,7 +347,12 @@ internal static class JpegScanDecoder
             {
                 var coef = coefs.AsSpan((by * c.BlocksWide + bx) * 64, 64);
                 var dst = c.Plane.AsSpan(by * 8 * stride + bx * 8);
-                if (IsDcOnly(coef)) JpegIdct.TransformDcOnly(coef[0], quant[0], dst, stride);
+                if (stb)
+                {
+                    if (IsDcOnly(coef)) JpegStbIdct.TransformDcOnly(coef[0], quant[0], dst, stride);
+                    else JpegStbIdct.Transform(coef, quant, dst, stride);
+                }
+                else if (IsDcOnly(coef)) JpegIdct.TransformDcOnly(coef[0], quant[0], dst, stride);
                 else JpegIdct.Transform(coef, quant, dst, stride);
             }
         }

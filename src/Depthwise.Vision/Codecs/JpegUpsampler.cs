@@ -12,7 +12,7 @@ namespace Depthwise.Vision.Codecs;
 /// plain replication for other integral ratios (and for 2:1 horizontal when the component is at most 2 samples wide).
 /// Samples beyond the component's edge repeat the edge sample, as libjpeg's context rows do.
 /// </summary>
-internal sealed class JpegUpsampler
+internal sealed class JpegUpsampler : IJpegRowSource
 {
     private enum Method { Full, H2V1Fancy, H1V2Fancy, H2V2Fancy, Replicate }
 

@@ -119,10 +119,20 @@ public sealed class ImageToTensorConverter
             throw new ArgumentException($"normalization {_normalization} has per-channel values but the tensor has one channel");
 
         var transform = GetTransform(image.Width, image.Height, roi);
+        var source = image;
+        var sampling = transform;
+        var samplingOptions = Options;
+        if (Options.Interpolation == InterpolationMode.Libyuv)
+        {
+            // libyuv resizes the cropped region to the tensor size; the tensor then copies that image pixel for pixel.
+            source = LibyuvResize(image, transform, tw, th);
+            sampling = new TensorImageTransform(new RotatedRect(tw / 2f, th / 2f, tw, th, 0f), tw, th, tw, th, default, transform.FlipHorizontally);
+            samplingOptions = Options with { Interpolation = InterpolationMode.Nearest, Sampling = PixelSampling.Corners, BorderMode = BorderMode.Replicate };
+        }
         byte[] row = ArrayPool<byte>.Shared.Rent(tw * channels);
         try
         {
-            var sampler = new Sampler(image, transform, Options);
+            var sampler = new Sampler(source, sampling, samplingOptions);
             for (int y = 0; y < th; y++)
             {
                 var rowSpan = row.AsSpan(0, tw * channels);
@@ -135,6 +145,28 @@ public sealed class ImageToTensorConverter
             ArrayPool<byte>.Shared.Return(row);
         }
         return transform;
+    }
+
+    /// <summary>
+    /// <see cref="InterpolationMode.Libyuv"/>: crops the (unrotated, unpadded) region to whole pixels, as the Task
+    /// Library's integer crop box, and scales it to the tensor size with libyuv's arithmetic.
+    /// </summary>
+    private static Image LibyuvResize(Image image, in TensorImageTransform transform, int width, int height)
+    {
+        var r = transform.Roi;
+        if (Math.Abs(r.Rotation) > 1e-6f || !transform.Letterbox.Equals(default(LetterboxPadding)))
+            throw new ArgumentException("Libyuv interpolation resizes an axis-aligned crop: the region must not be rotated or letterboxed (KeepAspectRatio)");
+        int left = Math.Clamp((int)MathF.Round(r.CenterX - r.Width / 2), 0, image.Width);
+        int top = Math.Clamp((int)MathF.Round(r.CenterY - r.Height / 2), 0, image.Height);
+        int right = Math.Clamp((int)MathF.Round(r.CenterX + r.Width / 2), 0, image.Width);
+        int bottom = Math.Clamp((int)MathF.Round(r.CenterY + r.Height / 2), 0, image.Height);
+        if (right <= left || bottom <= top)
+            throw new ArgumentException($"the region of interest covers no whole pixel of the {image.Width}x{image.Height} image");
+        int channels = image.Channels;
+        var pixels = new byte[width * height * channels];
+        LibyuvScaler.Scale(image.Pixels.AsSpan(top * image.Stride + left * channels), right - left, bottom - top, image.Stride, channels,
+            pixels, width, height);
+        return new Image(width, height, image.Format, pixels);
     }
 
     private void StoreRow(ReadOnlySpan<byte> row, int y, int width, int height, int channels, Tensor destination)

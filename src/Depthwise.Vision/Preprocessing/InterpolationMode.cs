@@ -20,4 +20,15 @@ public enum InterpolationMode
 
     /// <summary>Bicubic over the 4 × 4 neighbourhood with OpenCV's kernel (a = −0.75, <c>INTER_CUBIC</c>).</summary>
     Bicubic,
+
+    /// <summary>
+    /// libyuv's <c>ARGBScale</c> with <c>kFilterBilinear</c>, exactly as it computes on x86-64: how the TFLite Task
+    /// Library resizes RGB images. libyuv picks its own sample positions (pixel centres when shrinking, corners when
+    /// enlarging, 2 × 2 box averages for even integer factors, point sampling for odd ones), so
+    /// <see cref="PixelSampling"/> does not apply. The region of interest is cropped to whole pixels (as the Task
+    /// Library's integer crop box) and must not be rotated or letterboxed; <see cref="BorderMode"/> is irrelevant
+    /// (nothing is sampled outside the crop). Gray images are scaled with the same arithmetic (libyuv's planar
+    /// scaler, which the Task Library uses for gray frames, rounds differently).
+    /// </summary>
+    Libyuv,
 }

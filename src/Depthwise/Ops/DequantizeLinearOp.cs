@@ -1,21 +1,21 @@
+using Depthwise.Kernels.Elementwise;
 using Depthwise.Kernels.Quantized;
+using Depthwise.Runtime;
 using Depthwise.Tensors;
 
 namespace Depthwise.Ops;
 
 /// <summary>
-/// DequantizeLinear: y = (x − zero_point) · scale as float32, per tensor or per axis; x is uint8, int8 or int32.
-/// Two forms: ONNX's (inputs 1 and 2 are the constant scale and zero point, <see cref="Axis"/> names the channel
-/// axis) and TFLite's DEQUANTIZE (one input carrying its own quantization). <see cref="Requantize"/> picks the
-/// arithmetic: ONNX multiplies in float32; TFLite multiplies the double-precision scale and converts to float.
+/// DequantizeLinear: y = (float)(x − zero_point) · scale, per tensor or per axis, from uint8, int8 or int32 to float32.
+/// ONNX form: inputs X, x_scale, optional x_zero_point (constants), per axis along <see cref="Axis"/> when x_scale has
+/// more than one element. TFLite DEQUANTIZE form: input X only, whose own quantization (per tensor or per channel) is
+/// used. For 8-bit data TFLite's double-precision scale and ONNX Runtime's float product give the same value (the
+/// exact product of a float and a 9-bit integer rounded once), so one kernel serves both.
 /// </summary>
 public sealed class DequantizeLinearOp : Op
 {
-    /// <summary>The channel axis for per-axis scales given as inputs (ONNX; default 1). Ignored for per-tensor scales.</summary>
+    /// <summary>The quantized axis when x_scale is a vector (negative counts from the end). ONNX's default is 1.</summary>
     public int Axis { get; init; } = 1;
-
-    /// <summary>Which runtime's arithmetic to reproduce.</summary>
-    public RequantizeMode Requantize { get; init; } = RequantizeMode.TfLiteFixedPoint;
 
     /// <inheritdoc />
     public override string OpType => "DequantizeLinear";
@@ -26,50 +26,93 @@ public sealed class DequantizeLinearOp : Op
     /// <inheritdoc />
     public override void InferOutputs(OpContext ctx)
     {
-        ctx.ExpectType(0, DataType.UInt8, DataType.Int8, DataType.Int32);
-        var shape = ctx.InputShape(0);
-        QuantOperand.Resolve(ctx, 0, 1, 2, Axis, shape, "the input");
-        ctx.SetOutput(0, DataType.Float32, shape);
+        Resolve(ctx);
+        ctx.SetOutput(0, DataType.Float32, ctx.InputShape(0));
     }
 
     /// <inheritdoc />
     public override Kernel CreateKernel(OpContext ctx)
     {
-        var shape = ctx.InputShape(0);
-        var quant = QuantOperand.Resolve(ctx, 0, 1, 2, Axis, shape, "the input");
-        var (outer, channels, inner) = QuantOperand.Split(quant, shape);
-        var scales = quant.Scales.ToArray();
-        var zps = quant.ZeroPoints.Select(z => (int)z).ToArray();
-        return new DequantizeKernel(ctx.InputType(0), outer, channels, inner, scales, zps, Requantize == RequantizeMode.TfLiteFixedPoint);
+        var q = Resolve(ctx);
+        var type = ctx.InputType(0);
+        var x = ctx.InputShape(0);
+        var (outer, channels, inner) = q.IsPerTensor ? (1, 1, x.ElementCount) : QuantResolver.Split(x, q.Axis);
+        if (type == DataType.Int32) return new Int32Kernel(q.Scales.ToArray(), q.ZeroPoints.Select(z => (int)z).ToArray(), outer, inner);
+        var isa = Q8Isas.Best;
+        var perChannel = new Q8Dequantize[channels];
+        for (int c = 0; c < channels; c++) perChannel[c] = new Q8Dequantize(q.Scales[c], (int)q.ZeroPoints[c], type, isa);
+        return q.IsPerTensor ? new PerTensorKernel(perChannel[0]) : new PerAxisKernel(perChannel, outer, inner);
     }
 
-    private sealed class DequantizeKernel(DataType type, int outer, int channels, int inner, float[] scales, int[] zps, bool doubleScale) : Kernel
+    /// <summary>The quantization of X: the x_scale/x_zero_point inputs when given, else X's own.</summary>
+    private QuantParams Resolve(OpContext ctx)
+    {
+        ctx.ExpectType(0, DataType.UInt8, DataType.Int8, DataType.Int32);
+        var type = ctx.InputType(0);
+        var x = ctx.InputShape(0);
+        if (!ctx.HasInput(1))
+        {
+            var q = ctx.InputQuant(0) ?? throw ctx.Error($"X ('{ctx.Node.Inputs[0]?.Name}') has no quantization parameters and no x_scale input is given");
+            return QuantResolver.Check(ctx, q, x, type, "X");
+        }
+        if (ctx.HasInput(2) && ctx.InputType(2) != type)
+            throw ctx.Error($"x_zero_point is {DataTypes.Name(ctx.InputType(2))} but X is {DataTypes.Name(type)}; they must match");
+        return QuantResolver.FromConstants(ctx, 1, 2, x, Axis, type, "x_scale", "x_zero_point");
+    }
+
+    private sealed class PerTensorKernel(Q8Dequantize q) : Kernel
     {
         public override void Run(in KernelContext ctx)
         {
-            var y = ctx.Output<float>(0);
-            switch (type)
+            int n = ctx.InputShape(0).ElementCount;
+            int chunks = ElementwiseChunking.Chunks(n);
+            if (chunks <= 1)
             {
-                case DataType.UInt8: Loop(ctx.Input<byte>(0), y); break;
-                case DataType.Int8: Loop(ctx.Input<sbyte>(0), y); break;
-                default: Loop(ctx.Input<int>(0), y); break;
+                q.Run(ctx.InputBytes(0)[..n], ctx.Output<float>(0)[..n]);
+                return;
             }
+            var work = new Work(q, ctx.InputMemory(0), ctx.OutputMemory(0), n);
+            ctx.Parallel(ref work, chunks);
         }
 
-        private void Loop<T>(ReadOnlySpan<T> x, Span<float> y) where T : unmanaged, System.Numerics.IBinaryInteger<T>
+        private readonly struct Work(Q8Dequantize q, ReadOnlyMemory<byte> x, Memory<byte> y, int count) : IParallelWork
         {
-            int i = 0;
-            for (int o = 0; o < outer; o++)
-            for (int c = 0; c < channels; c++)
+            public void Execute(int index, int worker)
             {
-                float s = scales[c];
-                double sd = s;
-                long zp = zps[c];
-                if (doubleScale)
-                    for (int k = 0; k < inner; k++, i++) y[i] = (float)(sd * (long.CreateTruncating(x[i]) - zp));
-                else
-                    for (int k = 0; k < inner; k++, i++) y[i] = (long.CreateTruncating(x[i]) - zp) * s;
+                int start = index * ElementwiseChunking.ChunkElements, len = Math.Min(ElementwiseChunking.ChunkElements, count - start);
+                q.Run(x.Span.Slice(start, len), System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(y.Span).Slice(start, len));
             }
+        }
+    }
+
+    private sealed class PerAxisKernel(Q8Dequantize[] perChannel, int outer, int inner) : Kernel
+    {
+        public override void Run(in KernelContext ctx)
+        {
+            var x = ctx.InputBytes(0);
+            var y = ctx.Output<float>(0);
+            int channels = perChannel.Length, at = 0;
+            for (int o = 0; o < outer; o++)
+                for (int c = 0; c < channels; c++, at += inner)
+                    perChannel[c].Run(x.Slice(at, inner), y.Slice(at, inner));
+        }
+    }
+
+    /// <summary>int32 data (biases): (float)(x − z) · s with the integer difference wrapping, as ONNX Runtime computes it.</summary>
+    private sealed class Int32Kernel(float[] scales, int[] zeroPoints, int outer, int inner) : Kernel
+    {
+        public override void Run(in KernelContext ctx)
+        {
+            var x = ctx.Input<int>(0);
+            var y = ctx.Output<float>(0);
+            int at = 0;
+            for (int o = 0; o < outer; o++)
+                for (int c = 0; c < scales.Length; c++)
+                {
+                    float s = scales[c];
+                    int z = zeroPoints[c];
+                    for (int i = 0; i < inner; i++, at++) y[at] = unchecked(x[at] - z) * s;
+                }
         }
     }
 }

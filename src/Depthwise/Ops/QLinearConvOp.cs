@@ -146,7 +146,7 @@ public sealed class QLinearConvOp : Op, IChannelLayoutOp
             var b = ctx.InputShape(2);
             if (b.Rank != 1 || b[0] != w[0]) throw ctx.Error($"B has shape {b}; expected [{w[0]}]");
         }
-        var quant = QLinearOperands.Resolve(ctx, OutputQuant, OutputType, w[0], 0, "X", "W");
+        var quant = QuantResolver.Operands(ctx, OutputQuant, OutputType, w[0], 0, "X", "W");
         if (!Activation.IsMinMax) throw ctx.Error($"a quantized convolution fuses only None, Relu or Clip activations, not {Activation}");
         var window = SpatialWindow.ForSliding(ctx, PlaneLayout.SpatialDims(x, Layout), kernel, Strides, Dilations, Pads, AutoPad, ceilMode: false);
         return new Resolved(x, w, window, quant);

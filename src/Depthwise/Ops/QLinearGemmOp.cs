@@ -99,7 +99,7 @@ public sealed class QLinearGemmOp : Op
         }
         if (!Activation.IsMinMax) throw ctx.Error($"a quantized GEMM fuses only None, Relu or Clip activations, not {Activation}");
         int weightAxis = TransB ? 0 : b.Rank - 1;
-        var quant = QLinearOperands.Resolve(ctx, OutputQuant, OutputType, n, weightAxis, "A", "B");
+        var quant = QuantResolver.Operands(ctx, OutputQuant, OutputType, n, weightAxis, "A", "B");
         return new Geometry(new Shape(dims.ToArray()), m, n, k, BatchOffsets(batch, aBatch, m * k), BatchOffsets(batch, bBatch, k * n), quant);
     }
 

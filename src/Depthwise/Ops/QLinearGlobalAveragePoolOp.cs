@@ -4,24 +4,25 @@ using Depthwise.Tensors;
 namespace Depthwise.Ops;
 
 /// <summary>
-/// GlobalAveragePool over a uint8/int8 tensor: the mean of each (batch, channel) plane, requantized to the output's
-/// parameters; the spatial dims become 1. Serves com.microsoft QLinearGlobalAveragePool (channels_last → NHWC) and
-/// TFLite's quantized MEAN over the spatial axes. ONNX Runtime's arithmetic: (Σq − zp·count) as an integer, times the
-/// float32 factor s_in / (s_out · count), rounded half to even. TFLite's: with equal quantization the integer mean
-/// rounded half away from zero; otherwise the real mean requantized, rounded half away from zero.
+/// QLinearGlobalAveragePool: the mean of each channel's spatial image of 8-bit data, requantized to
+/// <see cref="OutputQuant"/>; the output keeps the spatial dims as 1 ([N, C, 1, 1] or [N, 1, 1, C]). Serves
+/// com.microsoft QLinearGlobalAveragePool (its channels_last attribute is <see cref="Layout"/>;
+/// <see cref="RequantizeMode.FloatRoundHalfEven"/>) and TFLite MEAN over H and W with keep_dims
+/// (<see cref="ChannelLayout.ChannelsLast"/>, <see cref="RequantizeMode.TfLiteFixedPoint"/>), whose own
+/// requantization applies whether or not the input and output quantization differ.
 /// </summary>
 public sealed class QLinearGlobalAveragePoolOp : Op, IChannelLayoutOp
 {
-    /// <summary>Layout of the input and output.</summary>
+    /// <summary>Layout of X and Y.</summary>
     public ChannelLayout Layout { get; init; }
 
-    /// <summary>The output's quantization (TFLite form; the ONNX form gives it as inputs 3 and 4).</summary>
+    /// <summary>The output's per-tensor quantization (required).</summary>
     public QuantParams? OutputQuant { get; init; }
 
-    /// <summary>The output type (TFLite form); Undefined means the input's.</summary>
+    /// <summary>The output storage type (UInt8 or Int8; Undefined means the input's type).</summary>
     public DataType OutputType { get; init; }
 
-    /// <summary>Which runtime's arithmetic to reproduce.</summary>
+    /// <summary>Whose arithmetic the op reproduces.</summary>
     public RequantizeMode Requantize { get; init; } = RequantizeMode.TfLiteFixedPoint;
 
     /// <inheritdoc />
@@ -37,61 +38,59 @@ public sealed class QLinearGlobalAveragePoolOp : Op, IChannelLayoutOp
     };
 
     /// <inheritdoc />
-    public override bool RequiresConstantInput(int index) => index >= QLinearUnaryForm.FirstQuantInput;
-
-    /// <inheritdoc />
     public override void InferOutputs(OpContext ctx)
     {
-        var shape = OutputShapeOf(ctx);
-        var f = QLinearUnaryForm.Resolve(ctx, OutputQuant, OutputType, shape);
-        ctx.SetOutput(0, f.OutType, shape);
-        ctx.SetOutputQuant(0, f.Out);
+        var (type, yq, _) = Check(ctx);
+        var x = ctx.InputShape(0);
+        var planes = PlaneLayout.Of(x, Layout);
+        var ones = new int[x.Rank - 2];
+        Array.Fill(ones, 1);
+        ctx.SetOutput(0, type, PlaneLayout.Compose(planes.Batch, planes.Channels, ones, Layout));
+        ctx.SetOutputQuant(0, yq);
     }
 
     /// <inheritdoc />
     public override Kernel CreateKernel(OpContext ctx)
     {
-        var shape = OutputShapeOf(ctx);
-        var f = QLinearUnaryForm.Resolve(ctx, OutputQuant, OutputType, shape);
-        var layout = PlaneLayout.Of(ctx.InputShape(0), Layout);
-        bool integer = Requantize == RequantizeMode.TfLiteFixedPoint && f.In == f.Out && f.Type == f.OutType;
-        float factor = f.In.Scales[0] / (f.Out.Scales[0] * layout.PlaneSize);
-        return new GlobalPoolKernel(layout, f, integer, factor, Requantize);
+        var (type, yq, xq) = Check(ctx);
+        var planes = PlaneLayout.Of(ctx.InputShape(0), Layout);
+        if (planes.PlaneSize == 0) throw ctx.Error($"X has shape {ctx.InputShape(0)}: an empty image has no mean");
+        Q8GlobalAveragePool pool;
+        try
+        {
+            pool = new Q8GlobalAveragePool(planes.PlaneSize, xq, yq, type, Requantize, Q8Isas.Best);
+        }
+        catch (ArgumentException e)
+        {
+            throw ctx.Error(e.Message);
+        }
+        return new PoolKernel(pool, planes);
     }
 
-    private Shape OutputShapeOf(OpContext ctx)
+    private (DataType Type, QuantParams Y, QuantParams X) Check(OpContext ctx)
     {
+        var xq = QuantResolver.PerTensorInput(ctx, 0, "X");
         PlaneLayout.Expect(ctx, 0, Layout, minRank: 3);
-        var x = ctx.InputShape(0);
-        var layout = PlaneLayout.Of(x, Layout);
-        if (layout.PlaneSize == 0) throw ctx.Error($"cannot average an empty plane (input {x})");
-        var ones = new int[x.Rank - 2];
-        Array.Fill(ones, 1);
-        return PlaneLayout.Compose(layout.Batch, layout.Channels, ones, Layout);
+        var type = QuantResolver.OutputType(ctx, OutputType);
+        if (type != ctx.InputType(0)) throw ctx.Error($"the output type {DataTypes.Name(type)} differs from the input's {DataTypes.Name(ctx.InputType(0))}");
+        var yq = QuantResolver.OutputQuant(ctx, OutputQuant, type);
+        return (type, yq, xq);
     }
 
-    private sealed class GlobalPoolKernel(PlaneLayout layout, QLinearUnaryForm f, bool integer, float factor, RequantizeMode mode) : Kernel
+    /// <summary>Channels-first: one contiguous image per channel. Channels-last: per batch item, channels across pixels.</summary>
+    private sealed class PoolKernel(Q8GlobalAveragePool pool, PlaneLayout planes) : Kernel
     {
         public override void Run(in KernelContext ctx)
         {
             var x = ctx.InputBytes(0);
             var y = ctx.OutputBytes(0);
-            int count = layout.PlaneSize, xs = layout.ElementStride;
-            int zpIn = (int)f.In.ZeroPoints[0], zpOut = (int)f.Out.ZeroPoints[0];
-            var (min, max) = QuantOperand.Range(f.OutType);
-            for (int n = 0; n < layout.Batch; n++)
-            for (int c = 0; c < layout.Channels; c++)
+            int c = planes.Channels, image = c * planes.PlaneSize;
+            if (planes.Layout == ChannelLayout.ChannelsFirst)
             {
-                int start = layout.PlaneOffset(n, c);
-                long sum = 0;
-                for (int i = 0; i < count; i++) sum += f.InputValue(x[start + i * xs]);
-                int q;
-                if (integer) q = (int)(sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
-                else if (mode == RequantizeMode.FloatRoundHalfEven)
-                    q = (int)Math.Clamp(MathF.Round((sum - (long)zpIn * count) * factor, MidpointRounding.ToEven) + zpOut, min, max);
-                else q = f.Quantize((double)f.In.Scales[0] * (sum - (long)zpIn * count) / count, mode);
-                y[n * layout.Channels + c] = f.Store(q);
+                pool.RunChannelsFirst(x, y[..planes.PlaneCount]);
+                return;
             }
+            for (int n = 0; n < planes.Batch; n++) pool.RunChannelsLast(x.Slice(n * image, image), c, y.Slice(n * c, c));
         }
     }
 }

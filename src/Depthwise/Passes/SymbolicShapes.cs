@@ -293,6 +293,7 @@ internal sealed class SymbolicShapes
             EqualOp => DataType.Bool,
             DequantizeLinearOp => DataType.Float32,
             QuantizeLinearOp q => node.Input(2) is { } zp ? TypeOf(zp) : q.OutputType,
+            QLinearLookupOp { OutputType: not DataType.Undefined } l => l.OutputType,
             _ => node.Inputs.Length > 0 && node.Inputs[0] is { } x ? TypeOf(x) : DataType.Undefined,
         };
         if (type != DataType.Undefined) _types[o] = type;

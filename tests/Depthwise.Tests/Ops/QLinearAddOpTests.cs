@@ -93,6 +93,26 @@ public class QLinearAddOpTests
     }
 
     [Fact]
+    public void LargeBroadcastsSplitAcrossThreadsGiveTheSameBytes()
+    {
+        // [1, 56, 56, 24] + [24]: above the parallel threshold, in row chunks on two threads.
+        var rng = new Random(21);
+        var a = Data(DataType.UInt8, new Shape(1, 56, 56, 24), 0.4014929f, 136, rng);
+        var b = Data(DataType.UInt8, new Shape(24), 0.2758343f, 119, rng);
+        var g = new Graph.Graph("t");
+        var va = g.AddInput("a", DataType.UInt8, a.Shape.Dims.ToArray().Select(Graph.Dim.Known).ToArray());
+        va.Quant = a.Quant;
+        var vb = g.AddInput("b", DataType.UInt8, b.Shape.Dims.ToArray().Select(Graph.Dim.Known).ToArray());
+        vb.Quant = b.Quant;
+        var node = g.AddNode("add", Add(0.43216896f, 133), [va, vb], ["y"]);
+        g.AddOutput(node.Outputs[0]);
+        var y = new Depthwise.Runtime.InferenceSession(g, new Depthwise.Runtime.SessionOptions { Threads = 2 }).Run([a, b])[0].ToArray<byte>();
+        var (qa, qb) = (Values(a), Values(b));
+        for (int i = 0; i < y.Length; i++)
+            Assert.Equal(TfLiteAdd(qa[i], 136, 0.4014929f, qb[i % 24], 119, 0.2758343f, 133, 0.43216896f, false, 0, 255), y[i]);
+    }
+
+    [Fact]
     public void FusedReluClampsAtTheOutputZeroPoint()
     {
         var a = U8(new Shape(4), [0, 50, 100, 200], 0.1f, 100);

@@ -26,6 +26,12 @@ internal static partial class TfLiteOpTable
             float alpha = n.Options(TfLiteOptions.LeakyRelu)?.F32(LeakyReluAlpha, "alpha") ?? 0;
             ImportUnary(n, new LeakyReluOp { Alpha = alpha }, QLinearLookupKind.LeakyRelu, alpha);
         });
+        Row(TfLiteBuiltinOperator.ELU, n =>
+        {
+            n.ExpectArity(1, 1, 1);
+            if (!IsQuantized(n, 0)) throw n.Unsupported($"float ELU (only its quantized form, a lookup table, is supported)");
+            AddQuantizedLookup(n, QLinearLookupKind.Elu);
+        });
         Row(TfLiteBuiltinOperator.PRELU, n =>
         {
             n.ExpectArity(2, 2, 1);

@@ -57,7 +57,7 @@ internal static partial class TfLiteOpTable
     /// <summary>
     /// DEQUANTIZE: float16 → float32 is a Cast (on a constant, as in the MediaPipe models' float16 weights, constant
     /// folding turns it into float32 weights when the session is created); uint8/int8 → float32 is DequantizeLinear
-    /// with TFLite's arithmetic (the double-precision scale).
+    /// (TFLite's (float)(scale · (q − zero_point))).
     /// </summary>
     private static void ImportDequantize(TfLiteNode n)
     {
@@ -71,7 +71,7 @@ internal static partial class TfLiteOpTable
                 break;
             case DataType.UInt8 or DataType.Int8:
                 if (n.InputQuant(0) is null) throw n.Invalid($"reads {n.InputTensor(0)} of type {DataTypes.Name(type)}, which has no quantization parameters");
-                n.Add(new DequantizeLinearOp { Requantize = RequantizeMode.TfLiteFixedPoint }, [n.Input(0)], n.Output(0));
+                n.Add(new DequantizeLinearOp(), [n.Input(0)], n.Output(0));
                 break;
             default:
                 throw n.Unsupported($"DEQUANTIZE of {DataTypes.Name(type)}");
@@ -92,7 +92,7 @@ internal static partial class TfLiteOpTable
             case DataType.UInt8 or DataType.Int8:
                 if (n.InputQuant(input) is null) throw n.Invalid($"reads {n.InputTensor(input)} of type {DataTypes.Name(type)} with float activations, but it has no quantization parameters");
                 // Dynamic-range quantization: dequantized once (per axis when the weights are), folded at session creation.
-                return n.AddTemp(stem, new DequantizeLinearOp { Requantize = RequantizeMode.TfLiteFixedPoint }, weights);
+                return n.AddTemp(stem, new DequantizeLinearOp(), weights);
             default:
                 throw n.Invalid($"reads weights {n.InputTensor(input)} of type {DataTypes.Name(type)}; expected float32");
         }
@@ -200,7 +200,10 @@ internal static partial class TfLiteOpTable
 
 internal static partial class TfLiteOpTable
 {
-    /// <summary>The quantized form of RELU, RELU6, RELU_N1_TO_1, TANH, LOGISTIC, HARD_SWISH and LEAKY_RELU: a 256-entry table.</summary>
+    /// <summary>
+    /// The quantized form of RELU, RELU6, RELU_N1_TO_1, TANH, LOGISTIC, HARD_SWISH, LEAKY_RELU and ELU: a 256-entry table
+    /// whose entries are TFLite's values for each input byte (see <see cref="QLinearLookupKind"/>).
+    /// </summary>
     private static void AddQuantizedLookup(TfLiteNode n, QLinearLookupKind kind, float alpha = 0.01f)
     {
         RequireInputQuant(n, 0);
@@ -208,14 +211,14 @@ internal static partial class TfLiteOpTable
     }
 
     /// <summary>
-    /// Input <paramref name="i"/> requantized to <paramref name="q"/> when its quantization differs (QLinearLookup
-    /// Identity). TFLite's CONCATENATION rescales in float (round(q·s + b)), so the float table rounding is the one that
-    /// matches it, not the fixed-point requantization.
+    /// Input <paramref name="i"/> requantized to <paramref name="q"/> when its quantization differs: QLinearLookup
+    /// Rescale, TFLite's CONCATENATION arithmetic for such inputs (ConcatenationWithScaling: in float,
+    /// round_half_away(q·(s_in/s_out) − z_in·(s_in/s_out)) + z_out), not QUANTIZE's fixed-point requantization.
     /// </summary>
     private static Value Requantized(TfLiteNode n, int i, QuantParams q, DataType type)
     {
         var inQ = RequireInputQuant(n, i);
         if (SameQuant(inQ, q) && n.InputType(i) == type) return n.Input(i);
-        return n.AddTemp($"requantized_{i}", new QLinearLookupOp { Kind = QLinearLookupKind.Identity, OutputQuant = q, OutputType = type, Requantize = RequantizeMode.FloatRoundHalfEven }, n.Input(i));
+        return n.AddTemp($"requantized_{i}", new QLinearLookupOp { Kind = QLinearLookupKind.Rescale, OutputQuant = q, OutputType = type }, n.Input(i));
     }
 }

@@ -397,25 +397,34 @@ internal static partial class TfLiteOpTable
         n.Add(reduce, [n.Input(0), n.Int64s("axes", axes.ToArray())], n.Output(0));
     }
 
-    /// <summary>Quantized MEAN over H and W of NHWC data: QLinearGlobalAveragePool with TFLite's rounding (other reductions are not supported).</summary>
+    /// <summary>
+    /// Quantized MEAN as TFLite's EvalMean chooses its arithmetic: over H and W of 4-D data with keep_dims, the Mean4D
+    /// requantization of QLinearGlobalAveragePool (channels-last); over any other axes (or without keep_dims),
+    /// QLinearMean. Quantized SUM and REDUCE_MAX are not supported.
+    /// </summary>
     private static void AddQuantizedReduce(TfLiteNode n, ReduceOp op, SortedSet<long> axes, bool keepDims, bool mean)
     {
-        if (!mean || n.InputTensor(0).Shape.Length != 4 || !axes.SetEquals([1, 2]))
-            throw n.Unsupported($"quantized {n.Code.Name} over axes [{string.Join(",", axes)}] (only MEAN over the spatial axes 1, 2 of NHWC data is supported)");
+        if (!mean) throw n.Unsupported($"quantized {n.Code.Name} (only MEAN has a quantized form)");
         RequireInputQuant(n, 0);
-        var pool = new QLinearGlobalAveragePoolOp
+        // The axes as written: TFLite picks its kernel from them (see QLinearMeanOp.IsMean4D).
+        var mean4D = new QLinearMeanOp { Axes = n.ConstantInts(1, "axis").Select(a => (int)a).ToArray(), KeepDims = keepDims };
+        if (mean4D.IsMean4D(n.InputTensor(0).Shape.Length))
         {
-            Layout = ChannelLayout.ChannelsLast,
-            OutputQuant = RequireOutputQuant(n),
-            OutputType = n.OutputType(0),
-            Requantize = RequantizeMode.TfLiteFixedPoint,
-        };
-        if (keepDims)
-        {
-            n.Add(pool, [n.Input(0)], n.Output(0));
+            n.Add(new QLinearGlobalAveragePoolOp
+            {
+                Layout = ChannelLayout.ChannelsLast,
+                OutputQuant = RequireOutputQuant(n),
+                OutputType = n.OutputType(0),
+                Requantize = RequantizeMode.TfLiteFixedPoint,
+            }, [n.Input(0)], n.Output(0));
             return;
         }
-        var pooled = n.AddTemp("pooled", pool, n.Input(0));
-        n.Add(new SqueezeOp(), [pooled, n.Int64s("axes", 1, 2)], n.Output(0));
+        n.Add(new QLinearMeanOp
+        {
+            Axes = mean4D.Axes,
+            KeepDims = keepDims,
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+        }, [n.Input(0)], n.Output(0));
     }
 }

@@ -39,11 +39,17 @@ internal unsafe interface IQ8ElementwiseLanes<TI, TF> where TI : struct where TF
     /// <summary><c>x &lt;&lt; count</c> (wrapping).</summary>
     static abstract TI ShiftLeft(TI x, int count);
 
+    /// <summary><c>x &gt;&gt; count</c>, arithmetic (floor division by 2^count).</summary>
+    static abstract TI ShiftRightArithmetic(TI x, int count);
+
     /// <summary>Lane-wise minimum.</summary>
     static abstract TI Min(TI a, TI b);
 
     /// <summary>Lane-wise maximum.</summary>
     static abstract TI Max(TI a, TI b);
+
+    /// <summary>The sum of all lanes (wrapping).</summary>
+    static abstract int Sum(TI x);
 
     /// <summary><see cref="FixedPoint.SaturatingRoundingDoublingHighMul"/> of each lane with the same multiplier lanes <paramref name="m"/>.</summary>
     static abstract TI Srdhm(TI x, TI m);

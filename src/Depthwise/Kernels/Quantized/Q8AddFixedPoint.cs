@@ -8,8 +8,9 @@ namespace Depthwise.Kernels.Quantized;
 /// point, shifted left by 20 bits and rescaled by a Q31 multiplier to the common scale 2·max(s_a, s_b); the sum is
 /// rescaled to the output scale, offset and clamped. SUB negates input B's multiplier, as TFLite does.
 /// Layout: flat bytes; int8 data runs through the same unsigned arithmetic with every zero point moved by 128
-/// (<see cref="IQ8ElementwiseLanes{TI, TF}"/>). The vector paths widen one byte vector to four int32 vectors and compute the
-/// doubling high multiply with 32×32→64-bit multiplies, lane for lane equal to <see cref="FixedPoint"/>.
+/// (<see cref="IQ8ElementwiseLanes{TI, TF}"/>). The vector paths widen one byte vector to four int32 vectors; the input rescale
+/// needs only 32-bit multiplies (the 20-bit shift makes the high multiply a rounded division by 2^11), the output one a
+/// 32×32→64-bit doubling high multiply; lane for lane equal to <see cref="FixedPoint"/>.
 /// </summary>
 internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
 {
@@ -101,8 +102,8 @@ internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
         where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
     {
         var c = new Constants<TI>(
-            TL.Splat(_zeroA), TL.Splat(_zeroB), TL.Splat(_mulA), TL.Splat(_mulB), TL.Splat(_mulOut),
-            TL.Splat(_zeroOut), TL.Splat(_min), TL.Splat(_max), TL.Splat(fixedTerm));
+            TL.Splat(_zeroA), TL.Splat(_zeroB), TL.Splat(_mulA >> 11), TL.Splat(_mulA & 2047), TL.Splat(_mulB >> 11), TL.Splat(_mulB & 2047),
+            TL.Splat(1 << 10), TL.Splat(_mulOut), TL.Splat(_zeroOut), TL.Splat(_min), TL.Splat(_max), TL.Splat(fixedTerm));
         int w = TL.ByteCount;
         // Whole steps, then the last step ending at n (it may overlap the one before: the output never aliases an input).
         for (int i = 0, last = n - w; ; i = Math.Min(i + w, last))
@@ -136,13 +137,23 @@ internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
         }
     }
 
+    // The input rescale without a 64-bit product: for v = q − z (|v| ≤ 255) and m = mh·2^11 + ml (0 ≤ ml < 2^11),
+    // SRDHM(v·2^20, m) = floor((v·m + 2^10) / 2^11) = v·mh + floor((v·ml + 2^10) / 2^11), every term within int32.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TI ScaleA<TL, TI, TF>(in Constants<TI> c, TI a) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct =>
-        TL.RoundingDivideByPot(TL.Srdhm(TL.ShiftLeft(TL.Subtract(a, c.ZeroA), LeftShift), c.MulA), _rightA);
+    private TI ScaleA<TL, TI, TF>(in Constants<TI> c, TI a) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
+    {
+        var v = TL.Subtract(a, c.ZeroA);
+        var high = TL.Add(TL.Multiply(v, c.MulAHigh), TL.ShiftRightArithmetic(TL.Add(TL.Multiply(v, c.MulALow), c.Half), 11));
+        return TL.RoundingDivideByPot(high, _rightA);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TI ScaleB<TL, TI, TF>(in Constants<TI> c, TI b) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct =>
-        TL.RoundingDivideByPot(TL.Srdhm(TL.ShiftLeft(TL.Subtract(b, c.ZeroB), LeftShift), c.MulB), _rightB);
+    private TI ScaleB<TL, TI, TF>(in Constants<TI> c, TI b) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
+    {
+        var v = TL.Subtract(b, c.ZeroB);
+        var high = TL.Add(TL.Multiply(v, c.MulBHigh), TL.ShiftRightArithmetic(TL.Add(TL.Multiply(v, c.MulBLow), c.Half), 11));
+        return TL.RoundingDivideByPot(high, _rightB);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TI Finish<TL, TI, TF>(in Constants<TI> c, TI sa, TI sb) where TL : struct, IQ8ElementwiseLanes<TI, TF> where TI : struct where TF : struct
@@ -151,9 +162,11 @@ internal readonly unsafe struct Q8AddFixedPoint : IQ8BinaryKernel
         return TL.Min(TL.Max(o, c.Min), c.Max);
     }
 
-    private readonly struct Constants<TI>(TI zeroA, TI zeroB, TI mulA, TI mulB, TI mulOut, TI zeroOut, TI min, TI max, TI fixedTerm)
+    private readonly struct Constants<TI>(TI zeroA, TI zeroB, TI mulAHigh, TI mulALow, TI mulBHigh, TI mulBLow, TI half, TI mulOut,
+        TI zeroOut, TI min, TI max, TI fixedTerm)
         where TI : struct
     {
-        public readonly TI ZeroA = zeroA, ZeroB = zeroB, MulA = mulA, MulB = mulB, MulOut = mulOut, ZeroOut = zeroOut, Min = min, Max = max, Fixed = fixedTerm;
+        public readonly TI ZeroA = zeroA, ZeroB = zeroB, MulAHigh = mulAHigh, MulALow = mulALow, MulBHigh = mulBHigh, MulBLow = mulBLow,
+            Half = half, MulOut = mulOut, ZeroOut = zeroOut, Min = min, Max = max, Fixed = fixedTerm;
     }
 }

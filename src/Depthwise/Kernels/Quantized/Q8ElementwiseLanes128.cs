@@ -41,9 +41,13 @@ internal readonly unsafe struct Q8ElementwiseLanes128 : IQ8ElementwiseLanes<Vect
 
     public static Vector128<int> ShiftLeft(Vector128<int> x, int count) => Vector128.ShiftLeft(x, count);
 
+    public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, int count) => Vector128.ShiftRightArithmetic(x, count);
+
     public static Vector128<int> Min(Vector128<int> a, Vector128<int> b) => Vector128.Min(a, b);
 
     public static Vector128<int> Max(Vector128<int> a, Vector128<int> b) => Vector128.Max(a, b);
+
+    public static int Sum(Vector128<int> x) => Vector128.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<int> Srdhm(Vector128<int> x, Vector128<int> m)

@@ -40,9 +40,13 @@ internal readonly unsafe struct Q8ElementwiseLanes256 : IQ8ElementwiseLanes<Vect
 
     public static Vector256<int> ShiftLeft(Vector256<int> x, int count) => Vector256.ShiftLeft(x, count);
 
+    public static Vector256<int> ShiftRightArithmetic(Vector256<int> x, int count) => Vector256.ShiftRightArithmetic(x, count);
+
     public static Vector256<int> Min(Vector256<int> a, Vector256<int> b) => Vector256.Min(a, b);
 
     public static Vector256<int> Max(Vector256<int> a, Vector256<int> b) => Vector256.Max(a, b);
+
+    public static int Sum(Vector256<int> x) => Vector256.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> Srdhm(Vector256<int> x, Vector256<int> m)

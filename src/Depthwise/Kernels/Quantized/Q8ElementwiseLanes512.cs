@@ -40,9 +40,13 @@ internal readonly unsafe struct Q8ElementwiseLanes512 : IQ8ElementwiseLanes<Vect
 
     public static Vector512<int> ShiftLeft(Vector512<int> x, int count) => Vector512.ShiftLeft(x, count);
 
+    public static Vector512<int> ShiftRightArithmetic(Vector512<int> x, int count) => Vector512.ShiftRightArithmetic(x, count);
+
     public static Vector512<int> Min(Vector512<int> a, Vector512<int> b) => Vector512.Min(a, b);
 
     public static Vector512<int> Max(Vector512<int> a, Vector512<int> b) => Vector512.Max(a, b);
+
+    public static int Sum(Vector512<int> x) => Vector512.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> Srdhm(Vector512<int> x, Vector512<int> m)

@@ -31,9 +31,13 @@ internal readonly unsafe struct Q8ElementwiseLanesScalar : IQ8ElementwiseLanes<i
 
     public static int ShiftLeft(int x, int count) => x << count;
 
+    public static int ShiftRightArithmetic(int x, int count) => x >> count;
+
     public static int Min(int a, int b) => Math.Min(a, b);
 
     public static int Max(int a, int b) => Math.Max(a, b);
+
+    public static int Sum(int x) => x;
 
     public static int Srdhm(int x, int m) => FixedPoint.SaturatingRoundingDoublingHighMul(x, m);
 

@@ -30,6 +30,15 @@ internal static class SharedModels
         return p;
     }
 
+    /// <summary>The path of shared/models/onnx/<paramref name="file"/>; skips the test when it is missing.</summary>
+    public static string Onnx(string file)
+    {
+        Skip.If(Root is null, "the shared models folder was not found (set DEPTHWISE_SHARED_MODELS to shared/models)");
+        var p = Path.Combine(Root!, "onnx", file);
+        Skip.IfNot(File.Exists(p), $"{p} is missing");
+        return p;
+    }
+
     /// <summary>Every .tflite model of the shared folder (none when it is absent).</summary>
     public static IEnumerable<string> AllTfLite() =>
         Root is not null && Directory.Exists(Path.Combine(Root, "tflite"))

@@ -732,12 +732,61 @@ public sealed class TfLiteOpTableTests
             double mean = (x[c] + x[2 + c] + x[4 + c] + x[6 + c]) / 4.0;
             Assert.InRange(pool[c], Math.Round(mean) - 1, Math.Round(mean) + 1);
         }
-        // MEAN over H and W without keep_dims → QLinearGlobalAveragePool + Squeeze.
+        // MEAN over H and W with keep_dims → QLinearGlobalAveragePool (TFLite's Mean4D: here sum/4 rounded, like the pool).
+        var kept = QuantizedUnary(B.MEAN, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.1f], [120]), [1, 2, 2, 2], [1, 1, 1, 2], O.Reducer, new FbTable().Bool(0, true), ("axes", [2], [1, 2]));
+        Assert.Contains(TfLiteImporter.Import(kept).Nodes, n => n.Op is QLinearGlobalAveragePoolOp { Layout: ChannelLayout.ChannelsLast });
+        Assert.Equal(pool, Run(kept, QIn([1, 2, 2, 2], x))[0].ToArray<byte>());
+        // Without keep_dims TFLite takes its reference mean: with equal quantization the integer sum / count, truncated
+        // (channel 1: 498 / 4 → 124, where the pool rounds to 125).
         var model = QuantizedUnary(B.MEAN, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.1f], [120]), [1, 2, 2, 2], [1, 2], O.Reducer, new FbTable(), ("axes", [2], [1, 2]));
-        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearGlobalAveragePoolOp { Layout: ChannelLayout.ChannelsLast });
+        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearMeanOp { KeepDims: false });
         var mean2 = Run(model, QIn([1, 2, 2, 2], x))[0];
         Assert.Equal(new Shape(1, 2), mean2.Shape);
-        Assert.Equal(pool, mean2.ToArray<byte>());
+        var truncated = Enumerable.Range(0, 2).Select(c => (byte)((x[c] + x[2 + c] + x[4 + c] + x[6 + c]) / 4)).ToArray();
+        Assert.Equal(truncated, mean2.ToArray<byte>());
+        Assert.NotEqual(pool, truncated);
+    }
+
+    [Fact]
+    public void QuantizedEluIsTfLitesFloatTable()
+    {
+        var outQ = QuantParams.PerTensor(0.05f, 100);
+        var model = QuantizedUnary(B.ELU, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.05f], [100]), [256], [256]);
+        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearLookupOp { Kind: QLinearLookupKind.Elu });
+        var x = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var y = Run(model, QIn([256], x))[0].ToArray<byte>();
+        for (int i = 0; i < 256; i++)
+        {
+            // PopulateLookupTable: dequantize and evaluate in float, round half away from zero at 1/s_out, add z_out.
+            float v = 0.1f * (i - 120);
+            float f = v < 0 ? MathF.Exp(v) - 1 : v;
+            int want = Math.Clamp((int)MathF.Round(f * (1 / outQ.Scales[0]), MidpointRounding.AwayFromZero) + 100, 0, 255);
+            Assert.Equal(want, y[i]);
+        }
+        var floatElu = new TfLiteModelBuilder();
+        int fx = floatElu.Float("x", 2), fy = floatElu.Float("y", 2);
+        floatElu.Inputs.Add(fx);
+        floatElu.Outputs.Add(fy);
+        floatElu.Op(B.ELU, [fx], [fy]);
+        Assert.Throws<UnsupportedOperatorException>(() => TfLiteImporter.Import(floatElu.Build()));
+    }
+
+    [Fact]
+    public void QuantizedMeanOverOtherAxesIsQLinearMean()
+    {
+        // MEAN over the channels of [1, 2, 2, 3] with another output scale: TFLite's float formula
+        // round_half_away(mean · s_in/s_out − z_in · s_in/s_out) + z_out.
+        var x = Q(-1, 0.5f, 2, 3, 1, -2, 0, 0.3f, 0.7f, -0.4f, 1.1f, 2.5f);
+        var model = QuantizedUnary(B.MEAN, TfLiteTensorType.UINT8, TfLiteModelBuilder.Quant([0.07f], [90]), [1, 2, 2, 3], [1, 2, 2], O.Reducer, new FbTable(), ("axes", [1], [3]));
+        Assert.Contains(TfLiteImporter.Import(model).Nodes, n => n.Op is QLinearMeanOp);
+        var y = Run(model, QIn([1, 2, 2, 3], x))[0];
+        Assert.Equal(new Shape(1, 2, 2), y.Shape);
+        float scale = 0.1f / 0.07f, bias = -120 * scale;
+        for (int p = 0; p < 4; p++)
+        {
+            float mean = (float)(x[3 * p] + x[3 * p + 1] + x[3 * p + 2]) / 3;
+            Assert.Equal(Math.Clamp((int)MathF.Round(mean * scale + bias, MidpointRounding.AwayFromZero) + 90, 0, 255), y.ToArray<byte>()[p]);
+        }
     }
 
     [Fact]
@@ -751,7 +800,7 @@ public sealed class TfLiteOpTableTests
         b.Outputs.Add(y);
         b.Op(B.CONCATENATION, [a, c], [y], O.Concatenation, new FbTable().I32(0, 1));
         var g = TfLiteImporter.Import(b.Build());
-        Assert.Single(g.Nodes, n => n.Op is QLinearLookupOp);   // only c needs requantizing
+        Assert.Single(g.Nodes, n => n.Op is QLinearLookupOp { Kind: QLinearLookupKind.Rescale });   // only c needs requantizing
         var outs = new InferenceSession(g).Run(QIn([1, 2], [130, 10]), Tensor.FromArray(new Shape(1, 2), new byte[] { 110, 90 }, QuantParams.PerTensor(0.2f, 100)));
         // c's real values 2.0 and −2.0 become 140 and 100 in the output's scale.
         Assert.Equal(new byte[] { 130, 10, 140, 100 }, outs[0].ToArray<byte>());
