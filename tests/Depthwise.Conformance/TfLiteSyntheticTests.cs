@@ -37,33 +37,38 @@ public sealed class TfLiteSyntheticTests(ITestOutputHelper output)
     internal sealed record KnownDifference(string Reason, double MaxSteps = 0, double MinExact = 1, double MaxRelative = 0, string? LoadError = null);
 
     /// <summary>
-    /// Outputs that differ from TFLite for reasons in files another branch is rewriting (the quantize/dequantize,
-    /// lookup and softmax operators and TfLiteOpTable.Quantization.cs), or operator variants Depthwise does not
-    /// implement. Each says what TFLite computes and what Depthwise computes.
+    /// Outputs that differ from TFLite, each with what TFLite computes and what Depthwise computes: the oracle's XNNPACK
+    /// delegate where docs/formats.md ("Quantized models") says it computes otherwise than TFLite's builtin kernels,
+    /// which Depthwise follows; and quantized operator variants Depthwise refuses at import (docs/formats.md, "Not supported").
     /// </summary>
     internal static readonly Dictionary<string, KnownDifference> KnownDifferences = new(StringComparer.Ordinal)
     {
-        // QLinearLookupOp (LeakyRelu) — being rewritten on another branch.
+        // XNNPACK vs TFLite's builtin kernels (docs/formats.md, "Quantized models").
         ["u8_activations/leaky_relu"] = new(
             "TFLite runs it in XNNPACK (Leaky ReLU (NC, QU8)), which rescales with 8-bit fixed-point multipliers: " +
             "m₊ = lrintf(−256·s_x/s_y), m₋ = lrintf(−256·α·s_x/s_y), y = (256·z_y + 128 + (z_x − x)·(x ≤ z_x ? m₋ : m₊)) >> 8; " +
-            "Depthwise's table rounds α·x (exactly, in double) to the output grid. 28 of 210 values one step apart",
+            "Depthwise follows TFLite's builtin LEAKY_RELU (31-bit fixed-point multipliers)",
             MaxSteps: 1, MinExact: 0.85),
         ["i8_activations/leaky_relu"] = new(
-            "as u8_activations/leaky_relu (XNNPACK Leaky ReLU (NC, QS8), 8-bit fixed-point multipliers); 9 of 210 values one step apart",
-            MaxSteps: 1, MinExact: 0.94),
-        // QLinearLookupOp (HardSwish) — being rewritten on another branch.
-        ["i8_activations/hard_swish"] = new(
-            "TFLite's builtin int8 HARD_SWISH computes in 16-bit fixed point (input at s_x/128, int16 multipliers from " +
-            "DownScaleInt32ToInt16Multiplier, a 'reluish' factor at scale 3/32768, SaturatingRoundingDoublingHighMul, " +
-            "SaturatingDoublingHighMul, RoundingDivideByPOT); Depthwise's table evaluates x·relu6(x + 3)/6 in double and " +
-            "rounds. 3 of 210 values one step apart, at the bottom of the range (TFLite −128, Depthwise −127); uint8 agrees here",
-            MaxSteps: 1, MinExact: 0.97),
-        // Variants Depthwise does not implement.
-        ["q_mean_axes/*"] = new(
-            "quantized MEAN over axes other than H,W is not implemented (QLinearMeanOp, on another branch); TFLite runs " +
-            "it with its builtin MEAN kernel (integer sum, then MultiplyByQuantizedMultiplier of s_x/(s_y·count))",
-            LoadError: "quantized MEAN over axes [3]"),
+            "as u8_activations/leaky_relu (XNNPACK Leaky ReLU (NC, QS8), 8-bit fixed-point multipliers); 19 of 210 values one step apart",
+            MaxSteps: 1, MinExact: 0.89),
+        ["q_pool/mean_hw_keep"] = new(
+            "TFLite runs int8 MEAN over H and W in XNNPACK (Global Average Pooling (NWC, QS8)), which rescales in float; Depthwise follows " +
+            "TFLite's builtin Mean4D fixed point: 1 of the 6 outputs one step apart",
+            MaxSteps: 1, MinExact: 0.8),
+        // Quantized variants Depthwise refuses at import.
+        ["q_prelu/*"] = new(
+            "quantized PRELU is not implemented (TFLite: builtin PRELU, x ≥ z_x ? requantize(x − z_x) : requantize((x − z_x)·(α − z_α)) " +
+            "with two 31-bit multipliers and broadcasting α)",
+            LoadError: "quantized PRELU"),
+        ["u8_div/*"] = new(
+            "quantized DIV is not implemented (TFLite: builtin uint8 DIV, a fixed-point reciprocal of the divisor by " +
+            "Newton–Raphson, then two fixed-point multiplications)",
+            LoadError: "quantized DIV is not supported"),
+        ["i8_transpose_conv/*"] = new(
+            "quantized TRANSPOSE_CONV is not implemented (TFLite: builtin int8 TRANSPOSE_CONV with per-channel weights, " +
+            "int32 scatter-accumulate, per-channel fixed-point requantization)",
+            LoadError: "quantized transposed convolution"),
     };
 
     /// <summary>The rows: one per catalogue model.</summary>
