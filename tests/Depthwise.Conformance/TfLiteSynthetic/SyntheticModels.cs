@@ -26,6 +26,7 @@ internal static partial class SyntheticModels
         .. TensorModels(),
         .. ConvModels(),
         .. QuantizationModels(),
+        .. FloatAndReluModels(),
     ];
 
     /// <summary>The model called <paramref name="name"/>.</summary>

@@ -6,15 +6,15 @@ namespace Depthwise.Conformance.TfLiteSynthetic;
 /// <summary>TFLite's <c>TensorType</c> values (schema.fbs) the synthetic models use.</summary>
 internal enum TflType : sbyte
 {
-    Float32 = 0, Int32 = 2, UInt8 = 3, Int64 = 4, Int8 = 9,
+    Float32 = 0, Float16 = 1, Int32 = 2, UInt8 = 3, Int64 = 4, Int8 = 9,
 }
 
 /// <summary>TFLite's <c>BuiltinOperator</c> codes (schema.fbs) the synthetic models use.</summary>
 internal enum TflOp
 {
     ADD = 0, AVERAGE_POOL_2D = 1, CONCATENATION = 2, CONV_2D = 3, DEPTHWISE_CONV_2D = 4, DEQUANTIZE = 6, FULLY_CONNECTED = 9,
-    LOGISTIC = 14, MAX_POOL_2D = 17, MUL = 18, RESIZE_BILINEAR = 23, SOFTMAX = 25, TANH = 28, PAD = 34, TRANSPOSE = 39,
-    MEAN = 40, SUB = 41, DIV = 42, STRIDED_SLICE = 45, SPLIT = 49, PRELU = 54, ARG_MAX = 56, PADV2 = 60, TRANSPOSE_CONV = 67,
+    LOGISTIC = 14, MAX_POOL_2D = 17, MUL = 18, RELU = 19, RELU_N1_TO_1 = 20, RELU6 = 21, RESHAPE = 22, RESIZE_BILINEAR = 23, SOFTMAX = 25, TANH = 28, PAD = 34, TRANSPOSE = 39,
+    MEAN = 40, SUB = 41, DIV = 42, SQUEEZE = 43, STRIDED_SLICE = 45, SPLIT = 49, PRELU = 54, ARG_MAX = 56, PADV2 = 60, TRANSPOSE_CONV = 67,
     RESIZE_NEAREST_NEIGHBOR = 97, LEAKY_RELU = 98, QUANTIZE = 114, HARD_SWISH = 117,
 }
 
@@ -66,6 +66,9 @@ internal sealed record TflOptions(byte Type, FbTable Table)
     public static TflOptions ResizeBilinear(bool alignCorners, bool halfPixelCenters) =>
         new(15, new FbTable().Bool(2, alignCorners).Bool(3, halfPixelCenters));
 
+    /// <summary>ReshapeOptions (union 17): new_shape 0.</summary>
+    public static TflOptions Reshape(int[]? newShape = null) => new(17, new FbTable().Ints(0, newShape));
+
     /// <summary>MulOptions (union 21): fused_activation_function 0.</summary>
     public static TflOptions Mul(TflActivation activation = TflActivation.None) => new(21, new FbTable().I8(0, (sbyte)activation));
 
@@ -83,6 +86,9 @@ internal sealed record TflOptions(byte Type, FbTable Table)
 
     /// <summary>DivOptions (union 29): fused_activation_function 0.</summary>
     public static TflOptions Div(TflActivation activation = TflActivation.None) => new(29, new FbTable().I8(0, (sbyte)activation));
+
+    /// <summary>SqueezeOptions (union 30): squeeze_dims 0.</summary>
+    public static TflOptions Squeeze(int[] squeezeDims) => new(30, new FbTable().Ints(0, squeezeDims));
 
     /// <summary>StridedSliceOptions (union 32): begin_mask 0, end_mask 1, ellipsis_mask 2, new_axis_mask 3, shrink_axis_mask 4.</summary>
     public static TflOptions StridedSlice(int beginMask = 0, int endMask = 0, int ellipsisMask = 0, int newAxisMask = 0, int shrinkAxisMask = 0) =>
@@ -172,6 +178,9 @@ internal sealed class TfLiteModelWriter(string description)
     /// <summary>A constant int32 tensor (shapes, axes, paddings; quantized biases with <paramref name="quant"/>).</summary>
     public int Constant(string name, int[] shape, int[] values, TflQuant? quant = null) => Tensor(name, TflType.Int32, shape, quant, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 
+    /// <summary>A constant float16 tensor (weights behind a DEQUANTIZE).</summary>
+    public int Constant(string name, int[] shape, Half[] values) => Tensor(name, TflType.Float16, shape, null, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+
     /// <summary>A constant uint8 tensor.</summary>
     public int Constant(string name, int[] shape, byte[] values, TflQuant quant) => Tensor(name, TflType.UInt8, shape, quant, values);
 
@@ -208,6 +217,7 @@ internal sealed class TfLiteModelWriter(string description)
     {
         TflType.Float32 or TflType.Int32 => 4,
         TflType.Int64 => 8,
+        TflType.Float16 => 2,
         _ => 1,
     };
 
