@@ -142,7 +142,7 @@ public sealed class TfLiteModelWriterTests
         Assert.Equal(m.Outputs.Length, m.Outputs.Select(i => m.Tensors[i].Name).Distinct().Count());
         foreach (var t in m.Tensors.Where(t => t.Buffer != 0))
         {
-            int size = t.Type switch { TfLiteTensorType.FLOAT32 or TfLiteTensorType.INT32 => 4, TfLiteTensorType.INT64 => 8, _ => 1 };
+            int size = t.Type switch { TfLiteTensorType.FLOAT32 or TfLiteTensorType.INT32 => 4, TfLiteTensorType.INT64 => 8, TfLiteTensorType.FLOAT16 => 2, _ => 1 };
             Assert.Equal(t.ElementCount * size, m.BufferData(t.Buffer, t.Name).Length);
             // Constant data is 16-byte aligned in the file (TFLite maps buffers in place).
             Assert.True(MemoryOffset(bytes, m.BufferData(t.Buffer, t.Name)) % 16 == 0, $"{t} data is not 16-byte aligned");

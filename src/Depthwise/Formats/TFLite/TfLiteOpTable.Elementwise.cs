@@ -35,6 +35,14 @@ internal static partial class TfLiteOpTable
         Row(TfLiteBuiltinOperator.PRELU, n =>
         {
             n.ExpectArity(2, 2, 1);
+            if (IsQuantized(n, 0) && IsQuantized(n, 1))
+            {
+                // TFLite's quantized PRELU: two fixed-point multipliers (QLinearPReluOp).
+                RequireInputQuant(n, 0);
+                RequireInputQuant(n, 1);
+                n.Add(new QLinearPReluOp { OutputQuant = RequireOutputQuant(n), OutputType = n.OutputType(0) }, [n.Input(0), n.Input(1)], n.Output(0));
+                return;
+            }
             RequireFloat(n, 0);
             n.Add(new PReluOp(), [n.Input(0), FloatWeights(n, n.Input(1), 1, "alpha_float")], n.Output(0));
         });
