@@ -61,10 +61,6 @@ public sealed class TfLiteSyntheticTests(ITestOutputHelper output)
             "quantized DIV is not implemented (TFLite: builtin uint8 DIV, a fixed-point reciprocal of the divisor by " +
             "Newton–Raphson, then two fixed-point multiplications)",
             LoadError: "quantized DIV is not supported"),
-        ["i8_transpose_conv/*"] = new(
-            "quantized TRANSPOSE_CONV is not implemented (TFLite: builtin int8 TRANSPOSE_CONV with per-channel weights, " +
-            "int32 scatter-accumulate, per-channel fixed-point requantization)",
-            LoadError: "quantized transposed convolution"),
     };
 
     /// <summary>The rows: one per catalogue model.</summary>

@@ -74,7 +74,7 @@ internal static partial class SyntheticModels
                 w.Operator(TflOp.TRANSPOSE_CONV, [sameShape, weights, x, bias], [w.Output("tconv_same_bias", TflType.Float32, [2, 8, 6, 2])], TflOptions.TransposeConv(TflPadding.Same, 2, 2), 3);
                 w.Operator(TflOp.TRANSPOSE_CONV, [validShape, weights, x], [w.Output("tconv_valid", TflType.Float32, [2, 9, 7, 2])], TflOptions.TransposeConv(TflPadding.Valid, 2, 2));
             }, "--range -1,1");
-        yield return Model("i8_transpose_conv", "int8 TRANSPOSE_CONV 3×3 stride 2 SAME, per-channel weights, int32 bias: [2,4,3,5]→[2,8,6,2]",
+        yield return Model("i8_transpose_conv", "int8 TRANSPOSE_CONV, per-channel weights: 3×3 stride 2 SAME with int32 bias [2,4,3,5]→[2,8,6,2]; 2×3 stride 2×1 VALID without bias →[2,8,5,3]",
             (w, d) =>
             {
                 var qx = d.Activation(-1, 1, TflType.Int8);
@@ -85,6 +85,24 @@ internal static partial class SyntheticModels
                 int bias = w.Constant("bias", [2], bv, bq);
                 int shape = w.Constant("output_shape", [4], new[] { 2, 8, 6, 2 });
                 w.Operator(TflOp.TRANSPOSE_CONV, [shape, weights, x, bias], [w.Output("tconv_same_i8", TflType.Int8, [2, 8, 6, 2], d.Activation(-2, 2, TflType.Int8))], TflOptions.TransposeConv(TflPadding.Same, 2, 2), 3);
+                var (vv, vq) = SyntheticData.SymmetricInt8(d.Floats(90, -0.5, 0.5), [3, 2, 3, 5], axis: 0);
+                int validWeights = w.Constant("valid_weights", [3, 2, 3, 5], vv, vq);
+                int validShape = w.Constant("valid_output_shape", [4], new[] { 2, 8, 5, 3 });
+                w.Operator(TflOp.TRANSPOSE_CONV, [validShape, validWeights, x], [w.Output("tconv_valid_i8", TflType.Int8, [2, 8, 5, 3], d.Activation(-2.5, 2.5, TflType.Int8))], TflOptions.TransposeConv(TflPadding.Valid, 1, 2), 3);
+            });
+        yield return Model("u8_transpose_conv", "uint8 TRANSPOSE_CONV 3×3 stride 2 SAME, per-tensor weights, int32 bias: [1,5,4,3]→[1,10,8,4] and →[1,9,7,4] (odd output size)",
+            (w, d) =>
+            {
+                var qx = d.Activation(-1, 2, TflType.UInt8);
+                int x = w.Input("x", TflType.UInt8, [1, 5, 4, 3], qx);
+                var (wv, wq) = SyntheticData.AsymmetricUInt8(d.Floats(108, -0.5, 0.4));
+                int weights = w.Constant("weights", [4, 3, 3, 3], wv, wq);
+                var (bv, bq) = SyntheticData.Bias(d.Floats(4, -0.3, 0.3), qx.Scales[0], wq);
+                int bias = w.Constant("bias", [4], bv, bq);
+                int even = w.Constant("even_output_shape", [4], new[] { 1, 10, 8, 4 });
+                int odd = w.Constant("odd_output_shape", [4], new[] { 1, 9, 7, 4 });
+                w.Operator(TflOp.TRANSPOSE_CONV, [even, weights, x, bias], [w.Output("tconv_same_u8", TflType.UInt8, [1, 10, 8, 4], d.Activation(-3, 3, TflType.UInt8))], TflOptions.TransposeConv(TflPadding.Same, 2, 2), 3);
+                w.Operator(TflOp.TRANSPOSE_CONV, [odd, weights, x, bias], [w.Output("tconv_same_odd_u8", TflType.UInt8, [1, 9, 7, 4], d.Activation(-3, 3, TflType.UInt8))], TflOptions.TransposeConv(TflPadding.Same, 2, 2), 3);
             });
     }
 
