@@ -57,10 +57,6 @@ public sealed class TfLiteSyntheticTests(ITestOutputHelper output)
             "TFLite's builtin Mean4D fixed point: 1 of the 6 outputs one step apart",
             MaxSteps: 1, MinExact: 0.8),
         // Quantized variants Depthwise refuses at import.
-        ["u8_div/*"] = new(
-            "quantized DIV is not implemented (TFLite: builtin uint8 DIV, a fixed-point reciprocal of the divisor by " +
-            "Newton–Raphson, then two fixed-point multiplications)",
-            LoadError: "quantized DIV is not supported"),
     };
 
     /// <summary>The rows: one per catalogue model.</summary>

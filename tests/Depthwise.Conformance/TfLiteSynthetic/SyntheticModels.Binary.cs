@@ -22,7 +22,7 @@ internal static partial class SyntheticModels
                     w.Operator(TflOp.ADD, [a, c], [w.Output("add_const_relu6", type, shape, d.Activation(0, 6, type))], TflOptions.Add(TflActivation.Relu6), version);
                 });
         }
-        yield return Model("u8_div", "uint8 DIV of two [2,7,5,3] tensors (divisor ≥ 0.25)",
+        yield return Model("u8_div", "uint8 DIV of two [2,7,5,3] tensors (divisor ≥ 0.25); DIV by a broadcast [2,1,5,1] divisor with fused RELU6",
             (w, d) =>
             {
                 int[] shape = [2, 7, 5, 3];
@@ -30,6 +30,8 @@ internal static partial class SyntheticModels
                 // Inputs are drawn from 16..255, so the divisor (zero point 0) is at least 16 steps: 0.25.
                 int b = w.Input("b", TflType.UInt8, shape, TflQuant.Of(4f / 255, 0));
                 w.Operator(TflOp.DIV, [a, b], [w.Output("div", TflType.UInt8, shape, d.Activation(-16, 16, TflType.UInt8))], TflOptions.Div(), 2);
+                int c = w.Input("c", TflType.UInt8, [2, 1, 5, 1], TflQuant.Of(1.5f / 255, 0));
+                w.Operator(TflOp.DIV, [a, c], [w.Output("div_broadcast_relu6", TflType.UInt8, shape, d.Activation(-6, 6, TflType.UInt8))], TflOptions.Div(TflActivation.Relu6), 2);
             }, "--range 16,256");
         yield return Model("f32_binary", "float SUB (broadcast [2,1,5,1]), MUL (fused RELU6), DIV (broadcast constant [3]) on [2,7,5,3]",
             (w, d) =>
