@@ -112,6 +112,14 @@ public sealed class ResizeOp : Op
     /// </summary>
     public bool TfLiteArithmetic { get; init; }
 
+    /// <summary>
+    /// With <see cref="TfLiteArithmetic"/>: uint8 and int8 bilinear resizing as TFLite's XNNPACK delegate computes it
+    /// (11-bit weights from XNNPACK's float coordinates, rounded half up; see
+    /// <see cref="Kernels.Resize.TfLiteResizeBilinearKernel"/>) instead of TFLite's builtin kernels. Other cases are
+    /// unaffected (XNNPACK's nearest and float bilinear resizing agree with the builtin kernels).
+    /// </summary>
+    public bool TfLiteXnnpack { get; init; }
+
     /// <summary>Tests only: always use the general interpolation kernel (the reference the fast paths are checked against).</summary>
     internal bool ForceGeneralKernel { get; init; }
 
@@ -248,7 +256,7 @@ public sealed class ResizeOp : Op
         }
         if (type is DataType.UInt8 or DataType.Int8)
             return new Kernels.Resize.TfLiteResizeBilinearKernel(type == DataType.Int8, input[0], input[1], input[2], input[3],
-                outDims[1], outDims[2], align, half);
+                outDims[1], outDims[2], align, half, TfLiteXnnpack);
         var tapCounts = new int[rank];
         var offsets = new int[rank][];
         var weights = new float[rank][];

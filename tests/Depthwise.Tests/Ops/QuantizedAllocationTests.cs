@@ -33,6 +33,8 @@ public class QuantizedAllocationTests
         ["AddFloat"] = (new QLinearAddOp { OutputQuant = Q, Requantize = RequantizeMode.FloatRoundHalfEven }, [U8(1, 3, 9, 40), U8(1)]),
         ["AddParallel"] = (new QLinearAddOp { OutputQuant = Q }, [U8(1, 56, 56, 24), U8(1, 56, 56, 24)]),
         ["Mul"] = (new QLinearMulOp { OutputQuant = Q }, [U8(2, 30), U8(30)]),
+        ["PRelu"] = (new QLinearPReluOp { OutputQuant = Q }, [U8(2, 7, 30), U8(1, 30)]),
+        ["Div"] = (new QLinearDivOp { OutputQuant = Q }, [U8(2, 7, 30), U8(1, 30)]),
         ["Lookup"] = (new QLinearLookupOp { Kind = QLinearLookupKind.Sigmoid, OutputQuant = QuantParams.PerTensor(1f / 256, 0) }, [U8(1, 1917, 91)]),
         ["Softmax"] = (new QLinearSoftmaxOp(), [U8(1, 1001)]),
         ["GlobalAveragePool"] = (new QLinearGlobalAveragePoolOp { Layout = ChannelLayout.ChannelsLast, OutputQuant = Q }, [U8(1, 7, 7, 130)]),

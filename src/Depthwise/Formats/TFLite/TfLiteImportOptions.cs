@@ -26,4 +26,12 @@ public sealed record TfLiteImportOptions
     /// the float model the weights came from but a few percent of the output range away from TFLite.
     /// </summary>
     public bool HybridKernels { get; init; } = true;
+
+    /// <summary>
+    /// uint8 and int8 RESIZE_BILINEAR. True (the default): as TFLite's default CPU delegate, XNNPACK, computes it (11-bit
+    /// interpolation weights, rounding half up; equal to the TFLite oracle on the synthetic resize models). False:
+    /// TFLite's builtin kernels (float weights for uint8, 10-bit fixed point for int8), one step away on a few to
+    /// 15 % of the outputs.
+    /// </summary>
+    public bool XnnpackResizeBilinear { get; init; } = true;
 }

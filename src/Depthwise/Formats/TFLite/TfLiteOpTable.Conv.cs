@@ -216,7 +216,6 @@ internal static partial class TfLiteOpTable
         ExpectRank(n, w, 4, "the filter");
         if (w.Shape[3] != x.Shape[3]) throw n.Invalid($"the filter's {w.Shape[3]} input channels differ from the input's {x.Shape[3]}");
         if (outH < 1 || outW < 1) throw n.Invalid($"the output size {outH}×{outW} must be positive");
-        if (n.InputQuant(dataInput) is not null) throw n.Unsupported("quantized transposed convolution");
         var pads = new int[4];
         var outputPadding = new int[2];
         int[] inSize = [x.Shape[1], x.Shape[2]], kernel = [w.Shape[1], w.Shape[2]], stride = [strideH, strideW], outSize = [outH, outW];
@@ -232,6 +231,11 @@ internal static partial class TfLiteOpTable
             if (end < 0) { outputPadding[d] = (int)-end; end = 0; }
             pads[d] = (int)begin;
             pads[d + 2] = (int)end;
+        }
+        if (n.InputQuant(dataInput) is not null)
+        {
+            AddQuantizedTransposeConv(n, weightsInput, dataInput, biasInput, stride, [pads[0], pads[1]], outSize, activation);
+            return;
         }
         var weights = Permuted(n, n.Input(weightsInput), OhwiToIohw, "filter_iohw");
         var nchw = n.AddTemp("nchw", new TransposeOp { Perm = NhwcToNchw }, n.Input(dataInput));
@@ -249,5 +253,29 @@ internal static partial class TfLiteOpTable
         }
         var nhwc = n.AddTemp("nhwc", new TransposeOp { Perm = NchwToNhwc }, y);
         n.AddActivation(nhwc, activation, n.Output(0));
+    }
+
+    /// <summary>
+    /// Quantized TRANSPOSE_CONV: QLinearConvTranspose on the NHWC data with the OHWI filter as it is (per-channel
+    /// quantization on axis 0, the output channels), the int32 bias and the fused clamp. The oracle's XNNPACK delegate
+    /// takes uint8 (Deconvolution (NHWC, QU8)), so uint8 requantizes as the convolutions do
+    /// (<see cref="TfLiteImportOptions.ConvolutionRequantize"/>); int8 runs in TFLite's builtin kernel, so its fixed point.
+    /// </summary>
+    private static void AddQuantizedTransposeConv(TfLiteNode n, int weightsInput, int dataInput, int biasInput, int[] strides, int[] padsBegin,
+        int[] outSize, TfLiteActivation activation)
+    {
+        RequireInputQuant(n, dataInput);
+        if (n.InputQuant(weightsInput) is null) throw n.Invalid($"reads quantized data but its filter {n.InputTensor(weightsInput)} has no quantization parameters");
+        RequireInt32Bias(n, biasInput);
+        n.Add(new QLinearConvTransposeOp
+        {
+            Strides = strides,
+            PadsBegin = padsBegin,
+            OutputSize = outSize,
+            Activation = QuantizedActivation(n, activation),
+            OutputQuant = RequireOutputQuant(n),
+            OutputType = n.OutputType(0),
+            Requantize = n.InputType(dataInput) == DataType.UInt8 ? n.ImportOptions.ConvolutionRequantize : Kernels.Quantized.RequantizeMode.TfLiteFixedPoint,
+        }, [n.Input(dataInput), n.Input(weightsInput), n.OptionalInput(biasInput)], n.Output(0));
     }
 }

@@ -35,6 +35,14 @@ internal static partial class TfLiteOpTable
         Row(TfLiteBuiltinOperator.PRELU, n =>
         {
             n.ExpectArity(2, 2, 1);
+            if (IsQuantized(n, 0) && IsQuantized(n, 1))
+            {
+                // TFLite's quantized PRELU: two fixed-point multipliers (QLinearPReluOp).
+                RequireInputQuant(n, 0);
+                RequireInputQuant(n, 1);
+                n.Add(new QLinearPReluOp { OutputQuant = RequireOutputQuant(n), OutputType = n.OutputType(0) }, [n.Input(0), n.Input(1)], n.Output(0));
+                return;
+            }
             RequireFloat(n, 0);
             n.Add(new PReluOp(), [n.Input(0), FloatWeights(n, n.Input(1), 1, "alpha_float")], n.Output(0));
         });
@@ -69,7 +77,7 @@ internal static partial class TfLiteOpTable
         n.AddWithActivation(op, [n.Input(0), n.Input(1)], activation);
     }
 
-    /// <summary>Quantized ADD/SUB (QLinearAdd) and MUL (QLinearMul) with TFLite's fixed-point arithmetic and the fused clamp.</summary>
+    /// <summary>Quantized ADD/SUB (QLinearAdd), MUL (QLinearMul) and DIV (QLinearDiv) with TFLite's fixed-point arithmetic and the fused clamp.</summary>
     private static void AddQuantizedBinary(TfLiteNode n, Op op, TfLiteActivation activation)
     {
         RequireInputQuant(n, 0);
@@ -81,7 +89,8 @@ internal static partial class TfLiteOpTable
             AddOp => new QLinearAddOp { Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
             SubOp => new QLinearAddOp { Subtract = true, Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
             MulOp => new QLinearMulOp { Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
-            _ => throw n.Unsupported($"quantized {n.Code.Name} is not supported (ADD, SUB and MUL are)"),
+            DivOp => new QLinearDivOp { Activation = act, OutputQuant = outQuant, OutputType = n.OutputType(0) },
+            _ => throw n.Unsupported($"quantized {n.Code.Name} is not supported (ADD, SUB, MUL and DIV are)"),
         };
         n.Add(q, [n.Input(0), n.Input(1)], n.Output(0));
     }

@@ -166,6 +166,7 @@ internal static partial class TfLiteOpTable
     /// <see cref="ResizeOp.TfLiteArithmetic"/>). TFLite's rules are ONNX's modes computed in float: bilinear asymmetric
     /// (default), align_corners or half_pixel; nearest floor(x·in/out) (asymmetric, floor), align_corners with rounding
     /// half away from zero (align_corners, round_prefer_ceil), or floor((x + ½)·in/out) (tf_half_pixel_for_nn, floor).
+    /// uint8/int8 bilinear follows XNNPACK's arithmetic unless <see cref="TfLiteImportOptions.XnnpackResizeBilinear"/> is off.
     /// </summary>
     private static void ImportResize(TfLiteNode n, bool bilinear)
     {
@@ -197,6 +198,7 @@ internal static partial class TfLiteOpTable
             NearestMode = align ? ResizeNearestMode.RoundPreferCeil : ResizeNearestMode.Floor,
             Axes = [1, 2],
             TfLiteArithmetic = true,
+            TfLiteXnnpack = bilinear && n.ImportOptions.XnnpackResizeBilinear,
         };
         n.Add(op, [n.Input(0), null, null, sizes], n.Output(0));
     }
