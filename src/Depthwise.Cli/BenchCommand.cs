@@ -69,19 +69,24 @@ internal static class BenchCommand
         var profile = new Option<bool>("--profile") { Description = "Add a per-step table (time, share, MACs, GMAC/s; slowest first) and a per-op-type summary" };
         var trace = new Option<string>("--trace") { HelpName = "FILE", Description = "Write the measured runs as Chrome trace JSON (chrome://tracing, ui.perfetto.dev)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text" };
+        var noBackgroundWarmup = new Option<bool>("--no-background-warmup")
+        {
+            Description = "Load without compiling the common kernels on a second thread meanwhile (SessionOptions.BackgroundWarmup = false), to see its effect on the setup times",
+        };
         var cmd = new Command("bench", "Time a model's runs: latency, allocations, memory, and a per-step profile")
         {
-            model, inputs, seed, threads, warmup, runs, duration, profile, trace, json,
+            model, inputs, seed, threads, warmup, runs, duration, profile, trace, json, noBackgroundWarmup,
         };
         cmd.SetAction(p => Execute(new Settings(
             p.GetValue(model)!, p.GetValue(inputs) ?? [], p.GetValue(seed), p.GetValue(threads), p.GetValue(warmup),
-            p.GetValue(runs), p.GetValue(duration), p.GetValue(profile), p.GetValue(trace), p.GetValue(json)), ctx));
+            p.GetValue(runs), p.GetValue(duration), p.GetValue(profile), p.GetValue(trace), p.GetValue(json), !p.GetValue(noBackgroundWarmup)), ctx));
         return cmd;
     }
 
     /// <summary>The command's arguments.</summary>
     private sealed record Settings(
-        string Model, string[] Inputs, int Seed, int Threads, int? Warmup, int? Runs, double? Duration, bool Profile, string? Trace, bool Json);
+        string Model, string[] Inputs, int Seed, int Threads, int? Warmup, int? Runs, double? Duration, bool Profile, string? Trace, bool Json,
+        bool BackgroundWarmup);
 
     /// <summary>What was measured.</summary>
     private sealed record Result(
@@ -114,7 +119,7 @@ internal static class BenchCommand
     {
         Validate(s);
         string path = ModelZoo.Resolve(s.Model, ctx);
-        var options = new SessionOptions { Threads = s.Threads };
+        var options = new SessionOptions { Threads = s.Threads, BackgroundWarmup = s.BackgroundWarmup };
 
         long jitMethods = SetupJit.Count();
         double jit0 = SetupJit.Now();

@@ -223,6 +223,8 @@ public class BenchCommandTests
         Assert.Matches(@"arena       [0-9,]+ bytes .*; lifetime lower bound [0-9,]+ bytes", r.Out);
         Assert.Matches(@"setup       load [0-9.]+ ms, compile [0-9.]+ ms, first run [0-9.]+ ms \(of which JIT [0-9.]+ ms, [0-9.]+ ms, [0-9.]+ ms: [0-9]+ methods\)", r.Out);
         Assert.DoesNotContain("profile", r.Out);
+        r = cli.Run("bench", model, "--runs", "1", "--warmup", "0", "--no-background-warmup");
+        Assert.True(r.ExitCode == 0, r.ToString());
     }
 
     [Fact]

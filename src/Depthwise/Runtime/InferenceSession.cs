@@ -51,11 +51,18 @@ public sealed class InferenceSession
     }
 
     /// <summary>Loads a model file (ONNX; the format is detected from the content) and creates a session.</summary>
-    public static InferenceSession Load(string path, SessionOptions? options = null) => new(ModelLoader.Load(path), options, path, ownsGraph: true);
+    public static InferenceSession Load(string path, SessionOptions? options = null)
+    {
+        BackgroundWarmup.StartIfUseful(options);
+        return new(ModelLoader.Load(path), options, path, ownsGraph: true);
+    }
 
     /// <summary>Creates a session from model bytes.</summary>
-    public static InferenceSession FromBytes(ReadOnlyMemory<byte> model, SessionOptions? options = null) =>
-        new(ModelLoader.Load(model, "<bytes>"), options, "<bytes>", ownsGraph: true);
+    public static InferenceSession FromBytes(ReadOnlyMemory<byte> model, SessionOptions? options = null)
+    {
+        BackgroundWarmup.StartIfUseful(options);
+        return new(ModelLoader.Load(model, "<bytes>"), options, "<bytes>", ownsGraph: true);
+    }
 
     /// <summary>Creates a session from a stream holding a model.</summary>
     public static InferenceSession FromStream(Stream stream, SessionOptions? options = null)

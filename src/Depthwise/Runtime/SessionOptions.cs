@@ -23,4 +23,12 @@ public sealed class SessionOptions
     /// <see cref="OptimizationLevel.All"/> by default; <see cref="OptimizationLevel.None"/> runs the graph as given.
     /// </summary>
     public OptimizationLevel OptimizationLevel { get; set; } = OptimizationLevel.All;
+
+    /// <summary>
+    /// When the first model of the process is loaded (<see cref="InferenceSession.Load"/>, <see cref="InferenceSession.FromBytes"/>,
+    /// <see cref="InferenceSession.FromStream"/>) and the machine has more than one processor, compile the common kernels
+    /// on a background thread while the model loads, by running a tiny built-in network once: the first inference then
+    /// spends less time in the JIT compiler. Default true; it never changes results.
+    /// </summary>
+    public bool BackgroundWarmup { get; set; } = true;
 }
