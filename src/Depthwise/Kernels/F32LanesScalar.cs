@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary>
 /// One-lane "vectors": the same kernels run one channel at a time in plain scalar code. Multiply and add round
-/// separately and Min/Max are <see cref="MathF"/>'s, exactly as in <see cref="F32DepthwiseConvReference"/>.
+/// separately and Min/Max are <see cref="MathF"/>'s, exactly as in <see cref="Depthwise.F32DepthwiseConvReference"/>
+/// and <see cref="FusedEpilogue.Activate"/>.
 /// </summary>
 internal readonly unsafe struct F32LanesScalar : IF32Lanes<float>
 {

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary><c>Vector128&lt;float&gt;</c> lanes, portable 128-bit (SSE on x64, AdvSimd on ARM64): 4 channels per vector.</summary>
 internal readonly unsafe struct F32Lanes128 : IF32Lanes<Vector128<float>>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary><c>Vector512&lt;float&gt;</c> lanes, AVX-512F: 16 channels per vector.</summary>
 internal readonly unsafe struct F32Lanes512 : IF32Lanes<Vector512<float>>

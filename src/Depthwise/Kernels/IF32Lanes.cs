@@ -1,4 +1,4 @@
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary>
 /// One vector width of fp32 lanes, as static members so a kernel written once over <typeparamref name="TVec"/> is

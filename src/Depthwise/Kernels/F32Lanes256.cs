@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary><c>Vector256&lt;float&gt;</c> lanes, AVX2 + FMA: 8 channels per vector.</summary>
 internal readonly unsafe struct F32Lanes256 : IF32Lanes<Vector256<float>>
