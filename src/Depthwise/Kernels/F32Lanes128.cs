@@ -22,6 +22,32 @@ internal readonly unsafe struct F32Lanes128 : IF32Lanes<Vector128<float>>
         Vector128.MultiplyAddEstimate(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+
+    /// <summary>Scalar partial loads: portable (SSE has no masked load, ARM64 neither).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadPartial(float* p, int n) => n switch
+    {
+        <= 0 => Vector128<float>.Zero,
+        1 => Vector128.CreateScalar(p[0]),
+        2 => Vector128.Create(p[0], p[1], 0f, 0f),
+        3 => Vector128.Create(p[0], p[1], p[2], 0f),
+        _ => Vector128.Load(p),
+    };
+
+    /// <summary>Scalar partial stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePartial(float* p, Vector128<float> v, int n)
+    {
+        if (n >= 4)
+        {
+            v.Store(p);
+            return;
+        }
+        for (int j = 0; j < n; j++) p[j] = v.GetElement(j);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -24,6 +24,18 @@ internal readonly unsafe struct F32LanesScalar : IF32Lanes<float>
     public static float MultiplyAdd(float a, float b, float c) => a * b + c;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Add(float a, float b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadPartial(float* p, int n) => n > 0 ? *p : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePartial(float* p, float v, int n)
+    {
+        if (n > 0) *p = v;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Multiply(float a, float b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

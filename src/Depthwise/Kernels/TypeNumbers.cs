@@ -32,3 +32,21 @@ internal readonly struct Int3
 internal readonly struct Int5
 {
 }
+
+/// <summary>The number 4 as a type (<c>Unsafe.SizeOf</c> = 4).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 4)]
+internal readonly struct Int4
+{
+}
+
+/// <summary>The number 6 as a type (<c>Unsafe.SizeOf</c> = 6).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 6)]
+internal readonly struct Int6
+{
+}
+
+/// <summary>The number 7 as a type (<c>Unsafe.SizeOf</c> = 7).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 7)]
+internal readonly struct Int7
+{
+}
