@@ -7,7 +7,7 @@ namespace Depthwise.Kernels.Depthwise;
 /// Every fp32 depthwise-convolution variant, widest ISA first and, within an ISA, the specialized kernels before
 /// the generic one. Plan compilation calls <see cref="Select"/> once per layer; tests run every supported entry
 /// against <see cref="F32DepthwiseConvReference"/>; benchmarks enumerate <see cref="Supported"/>.
-/// Adding a variant = one row-kernel struct + one line per ISA here.
+/// Adding a variant = one line here (a new size or stride of the tiled kernel) or a row-kernel struct + one line.
 /// </summary>
 public static unsafe class DepthwiseConvCatalog
 {
@@ -46,10 +46,10 @@ public static unsafe class DepthwiseConvCatalog
         where TL : struct, IF32Lanes<TV>
         where TV : struct =>
     [
-        Entry<TL, TV, F32DepthwiseConv3x3s1>($"F32DepthwiseConv3x3s1_{suffix}", isa, 3, 1, lanes, 4, supported),
-        Entry<TL, TV, F32DepthwiseConv3x3s2>($"F32DepthwiseConv3x3s2_{suffix}", isa, 3, 2, lanes, 4, supported),
-        Entry<TL, TV, F32DepthwiseConv5x5s1>($"F32DepthwiseConv5x5s1_{suffix}", isa, 5, 1, lanes, 4, supported),
-        Entry<TL, TV, F32DepthwiseConv5x5s2>($"F32DepthwiseConv5x5s2_{suffix}", isa, 5, 2, lanes, 4, supported),
+        Entry<TL, TV, F32DepthwiseConvTiled<Int3, Int1, Int2>>($"F32DepthwiseConv3x3s1_{suffix}", isa, 3, 1, lanes, 4, supported),
+        Entry<TL, TV, F32DepthwiseConvTiled<Int3, Int2, Int2>>($"F32DepthwiseConv3x3s2_{suffix}", isa, 3, 2, lanes, 4, supported),
+        Entry<TL, TV, F32DepthwiseConvTiled<Int5, Int1, Int2>>($"F32DepthwiseConv5x5s1_{suffix}", isa, 5, 1, lanes, 4, supported),
+        Entry<TL, TV, F32DepthwiseConvTiled<Int5, Int2, Int1>>($"F32DepthwiseConv5x5s2_{suffix}", isa, 5, 2, lanes, 4, supported),
         Entry<TL, TV, F32DepthwiseConvKxK>($"F32DepthwiseConvKxK_{suffix}", isa, 0, 0, lanes, 1, supported),
     ];
 

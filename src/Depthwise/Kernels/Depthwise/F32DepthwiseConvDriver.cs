@@ -80,12 +80,8 @@ internal static unsafe class F32DepthwiseConvDriver
         where TV : struct
         where TA : struct, IDepthwiseConvActivationKind
     {
-        if (TA.Kind == FusedActivation.Clamp) return TL.Min(TL.Max(v, min), max);
-        if (TA.Kind == FusedActivation.HardSwish)
-        {
-            TV gate = TL.MultiplyAdd(v, TL.Splat(1f / 6f), TL.Splat(0.5f));
-            return TL.Multiply(v, TL.Min(TL.Max(gate, TL.Splat(0f)), TL.Splat(1f)));
-        }
+        if (TA.Kind == FusedActivation.Clamp) return F32LaneActivations.Clamp<TL, TV>(v, min, max);
+        if (TA.Kind == FusedActivation.HardSwish) return F32LaneActivations.HardSwish<TL, TV>(v);
         return v;
     }
 

@@ -9,6 +9,12 @@ namespace Depthwise.Kernels.Depthwise;
 internal unsafe interface IF32ColumnLoader
 {
     /// <summary>
+    /// True for border tiles: the tile loop then runs up to the first interior tile and stores only the outputs
+    /// that exist; false for interior tiles (full tiles up to <c>InteriorEnd</c>).
+    /// </summary>
+    static abstract bool Checked { get; }
+
+    /// <summary>
     /// The vector at <c>p + k·stride</c>: input column <c>ix0 + k</c> of a row <paramref name="width"/> columns wide.
     /// </summary>
     static abstract TV Load<TL, TV>(float* p, int k, nint stride, int ix0, int width)
@@ -19,6 +25,8 @@ internal unsafe interface IF32ColumnLoader
 /// <summary>Interior tiles: every column is inside the image.</summary>
 internal readonly unsafe struct UncheckedColumns : IF32ColumnLoader
 {
+    public static bool Checked => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Load<TL, TV>(float* p, int k, nint stride, int ix0, int width)
         where TL : struct, IF32Lanes<TV>
@@ -32,6 +40,8 @@ internal readonly unsafe struct UncheckedColumns : IF32ColumnLoader
 /// </summary>
 internal readonly unsafe struct ClippedColumns : IF32ColumnLoader
 {
+    public static bool Checked => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Load<TL, TV>(float* p, int k, nint stride, int ix0, int width)
         where TL : struct, IF32Lanes<TV>

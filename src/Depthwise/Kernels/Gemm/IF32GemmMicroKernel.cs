@@ -13,9 +13,6 @@ internal unsafe interface IF32GemmMicroKernel
     /// <summary>Columns per tile (the packed panel width).</summary>
     static abstract int NR { get; }
 
-    /// <summary>True when the running CPU and runtime support the instructions the kernel uses.</summary>
-    static abstract bool IsSupported { get; }
-
     /// <summary>
     /// Computes rows [0, <paramref name="mr"/>) and columns [0, <paramref name="nc"/>) of one tile
     /// (1 ≤ mr ≤ MR, 1 ≤ nc ≤ NR): <c>c[i, j] = act(w.bias[j] + Σ_k a[i, k]·w[k, j] + r[i, j])</c>.

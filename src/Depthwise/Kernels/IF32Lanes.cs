@@ -1,4 +1,4 @@
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary>
 /// One vector width of fp32 lanes, as static members so a kernel written once over <typeparamref name="TVec"/> is
@@ -22,6 +22,21 @@ internal unsafe interface IF32Lanes<TVec> where TVec : struct
 
     /// <summary><c>a·b + c</c>, fused where the hardware has FMA (the scalar lane rounds twice, like the reference).</summary>
     static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+
+    /// <summary><c>a + b</c>.</summary>
+    static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary>
+    /// Loads the first min(<paramref name="n"/>, <see cref="Count"/>) floats (none when n ≤ 0) and zeros the other
+    /// lanes; never reads <c>p[n]</c> or beyond.
+    /// </summary>
+    static abstract TVec LoadPartial(float* p, int n);
+
+    /// <summary>
+    /// Stores the first min(<paramref name="n"/>, <see cref="Count"/>) lanes (none when n ≤ 0); never writes
+    /// <c>p[n]</c> or beyond.
+    /// </summary>
+    static abstract void StorePartial(float* p, TVec v, int n);
 
     /// <summary><c>a·b</c>.</summary>
     static abstract TVec Multiply(TVec a, TVec b);

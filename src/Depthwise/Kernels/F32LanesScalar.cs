@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary>
 /// One-lane "vectors": the same kernels run one channel at a time in plain scalar code. Multiply and add round
-/// separately and Min/Max are <see cref="MathF"/>'s, exactly as in <see cref="F32DepthwiseConvReference"/>.
+/// separately and Min/Max are <see cref="MathF"/>'s, exactly as in <see cref="Depthwise.F32DepthwiseConvReference"/>
+/// and <see cref="FusedEpilogue.Activate"/>.
 /// </summary>
 internal readonly unsafe struct F32LanesScalar : IF32Lanes<float>
 {
@@ -21,6 +22,18 @@ internal readonly unsafe struct F32LanesScalar : IF32Lanes<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float a, float b, float c) => a * b + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Add(float a, float b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadPartial(float* p, int n) => n > 0 ? *p : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePartial(float* p, float v, int n)
+    {
+        if (n > 0) *p = v;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Multiply(float a, float b) => a * b;

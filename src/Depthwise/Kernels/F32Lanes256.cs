@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
-namespace Depthwise.Kernels.Depthwise;
+namespace Depthwise.Kernels;
 
 /// <summary><c>Vector256&lt;float&gt;</c> lanes, AVX2 + FMA: 8 channels per vector.</summary>
 internal readonly unsafe struct F32Lanes256 : IF32Lanes<Vector256<float>>
@@ -20,6 +21,22 @@ internal readonly unsafe struct F32Lanes256 : IF32Lanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Vector256.MultiplyAddEstimate(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    /// <summary>AVX <c>vmaskmovps</c> load (masked lanes are not touched, so nothing past p[n − 1] is read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadPartial(float* p, int n) => Avx.MaskLoad(p, Mask(n));
+
+    /// <summary>AVX <c>vmaskmovps</c> store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePartial(float* p, Vector256<float> v, int n) => Avx.MaskStore(p, Mask(n), v);
+
+    /// <summary>Lane j is live when j &lt; n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Mask(int n) =>
+        Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(n)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
