@@ -94,7 +94,8 @@ public sealed class ConvOp : Op, IChannelLayoutOp
 
     /// <summary>
     /// The fast NHWC fp32 kernels, when they apply (constant weights and bias, 2-D spatial): pointwise → packed GEMM,
-    /// depthwise (group = C = M) → the depthwise catalog, any other group-1 convolution → im2col + GEMM. Grouped
+    /// depthwise (group = C = M) → the depthwise catalog, a group-1 convolution over at most 4 input channels (the
+    /// image stems) → the direct <see cref="SmallInputConvKernel"/>, any other group-1 convolution → im2col + GEMM. Grouped
     /// convolutions that are not depthwise keep the reference. Null when none applies.
     /// </summary>
     private Kernel? CreateFastKernel(OpContext ctx, Shape x, Shape w, SpatialWindow window)
@@ -116,6 +117,8 @@ public sealed class ConvOp : Op, IChannelLayoutOp
                 return new PackedGemmKernel(variant, packed, batch * window.OutputSize, epilogue, post,
                     residual ? ResidualInput : -1);
             }
+            if (cin <= SmallInputConvKernel.MaxInputChannels)
+                return new SmallInputConvKernel(window, batch, cin, cout, weights, bias, Activation, residual);
             return new Im2ColConvKernel(window, batch, cin, cout, weights, bias, Activation, ctx.Threads);
         }
         if (Group == cin && cout == cin && w[1] == 1 && batch > 0)

@@ -99,9 +99,9 @@ public class ConvOpFastPathTests
     [InlineData(32, 3, 1, 1, 30, 30)]
     public void DepthwiseRunsOnTheCatalog(int c, int k, int stride, int pad, int h, int w)
     {
-        // One channel is also group 1: the general path takes it.
+        // One channel is also group 1: the direct small-input path takes it.
         Check([2, c, h, w], [c, 1, k, k], c, [stride, stride], [1, 1], [pad, pad, pad, pad], bias: true,
-            c == 1 ? "Im2ColConvKernel" : "DepthwiseConvKernel");
+            c == 1 ? "SmallInputConvKernel" : "DepthwiseConvKernel");
     }
 
     [Fact]
@@ -118,10 +118,12 @@ public class ConvOpFastPathTests
     [InlineData(1, 3, 3, 1, 1, 1, 1, 1)]     // 1×1 spatial
     [InlineData(33, 33, 3, 1, 1, 1, 12, 12)] // more rows than one chunk of K = 297
     [InlineData(8, 6, 2, 2, 1, 0, 6, 5)]
-    public void GeneralConvRunsOnIm2ColGemm(int cin, int cout, int k, int stride, int dilation, int pad, int h, int w)
+    [InlineData(4, 17, 5, 1, 1, 2, 11, 10)]  // RGBA-like input, 5×5
+    public void GeneralConvRunsOnTheDirectOrIm2ColKernel(int cin, int cout, int k, int stride, int dilation, int pad, int h, int w)
     {
+        // Up to four input channels (image stems) run on the direct kernel, more on im2col + GEMM.
         Check([2, cin, h, w], [cout, cin, k, k], 1, [stride, stride], [dilation, dilation], [pad, pad, pad, pad], bias: true,
-            "Im2ColConvKernel");
+            cin <= SmallInputConvKernel.MaxInputChannels ? "SmallInputConvKernel" : "Im2ColConvKernel");
     }
 
     [Fact]
