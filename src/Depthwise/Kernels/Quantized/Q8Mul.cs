@@ -44,20 +44,11 @@ internal readonly struct Q8Mul : IQ8BinaryKernel
     }
 
     /// <inheritdoc />
-    public void Both(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> y)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = Invoke(a[i], b[i]);
-    }
+    public void Both(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> y) => Q8ElementLoops.Both(this, a, b, y);
 
     /// <inheritdoc />
-    public void ScalarA(byte a, ReadOnlySpan<byte> b, Span<byte> y)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = Invoke(a, b[i]);
-    }
+    public void ScalarA(byte a, ReadOnlySpan<byte> b, Span<byte> y) => Q8ElementLoops.ScalarA(this, a, b, y);
 
     /// <inheritdoc />
-    public void ScalarB(ReadOnlySpan<byte> a, byte b, Span<byte> y)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = Invoke(a[i], b);
-    }
+    public void ScalarB(ReadOnlySpan<byte> a, byte b, Span<byte> y) => Q8ElementLoops.ScalarB(this, a, b, y);
 }
