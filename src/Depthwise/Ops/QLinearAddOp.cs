@@ -57,18 +57,5 @@ public sealed class QLinearAddOp : Op
         }
     }
 
-    private (DataType Type, Shape Shape, QuantParams Y, QuantParams A, QuantParams B, int Min, int Max) Check(OpContext ctx)
-    {
-        var aq = QuantResolver.PerTensorInput(ctx, 0, "A");
-        var bq = QuantResolver.PerTensorInput(ctx, 1, "B");
-        if (ctx.InputType(1) != ctx.InputType(0))
-            throw ctx.Error($"A is {DataTypes.Name(ctx.InputType(0))} but B is {DataTypes.Name(ctx.InputType(1))}; both must have one type");
-        var type = QuantResolver.OutputType(ctx, OutputType);
-        if (type != ctx.InputType(0)) throw ctx.Error($"the output type {DataTypes.Name(type)} differs from the inputs' {DataTypes.Name(ctx.InputType(0))}");
-        var yq = QuantResolver.OutputQuant(ctx, OutputQuant, type);
-        var shape = Shape.Broadcast(ctx.InputShape(0), ctx.InputShape(1))
-            ?? throw ctx.Error($"shapes {ctx.InputShape(0)} and {ctx.InputShape(1)} do not broadcast");
-        var (min, max) = QuantResolver.ActivationRange(ctx, Activation, yq, type);
-        return (type, shape, yq, aq, bq, min, max);
-    }
+    private QuantBinaryOperands Check(OpContext ctx) => QuantResolver.Binary(ctx, OutputType, OutputQuant, Activation);
 }

@@ -55,6 +55,26 @@ internal static class QuantResolver
         return q;
     }
 
+    /// <summary>
+    /// The operands of a quantized elementwise binary op (QLinearAdd, QLinearMul, QLinearDiv): A and B per-tensor and of
+    /// one 8-bit type, the output of that type with its quantization, the broadcast shape, and the integer clamp of the
+    /// fused activation. Errors name the node.
+    /// </summary>
+    public static QuantBinaryOperands Binary(OpContext ctx, DataType outputType, QuantParams? outputQuant, ConvActivation activation)
+    {
+        var aq = PerTensorInput(ctx, 0, "A");
+        var bq = PerTensorInput(ctx, 1, "B");
+        if (ctx.InputType(1) != ctx.InputType(0))
+            throw ctx.Error($"A is {DataTypes.Name(ctx.InputType(0))} but B is {DataTypes.Name(ctx.InputType(1))}; both must have one type");
+        var type = OutputType(ctx, outputType);
+        if (type != ctx.InputType(0)) throw ctx.Error($"the output type {DataTypes.Name(type)} differs from the inputs' {DataTypes.Name(ctx.InputType(0))}");
+        var yq = OutputQuant(ctx, outputQuant, type);
+        var shape = Shape.Broadcast(ctx.InputShape(0), ctx.InputShape(1))
+            ?? throw ctx.Error($"shapes {ctx.InputShape(0)} and {ctx.InputShape(1)} do not broadcast");
+        var (min, max) = ActivationRange(ctx, activation, yq, type);
+        return new QuantBinaryOperands(type, shape, yq, aq, bq, min, max);
+    }
+
     /// <summary>The [min, max] clamp of a fused min-max activation in the output's quantized domain (the type's range for None).</summary>
     public static (int Min, int Max) ActivationRange(OpContext ctx, ConvActivation activation, QuantParams output, DataType type)
     {
@@ -246,3 +266,6 @@ internal sealed record QLinearOperands(
         return Q8Requantization.ForProduct(mode, XScale, WScales, YScale, YZeroPoint, channels, tfliteFloatProduct, min, max);
     }
 }
+
+/// <summary>What <see cref="QuantResolver.Binary"/> resolves for a quantized elementwise binary op.</summary>
+internal readonly record struct QuantBinaryOperands(DataType Type, Shape Shape, QuantParams Y, QuantParams A, QuantParams B, int Min, int Max);
