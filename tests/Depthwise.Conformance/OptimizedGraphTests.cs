@@ -58,8 +58,9 @@ public sealed class OptimizedGraphTests(ITestOutputHelper output)
             AssertClose(plain, expected, actual);
         }
 
-        // Structure: every convolution is channels-last, transposes only at the boundary.
-        Assert.Equal(before.Convs, after.Convs);
+        // Structure: every convolution is channels-last (or inside a fused squeeze-excitation block, which holds two),
+        // transposes only at the boundary.
+        Assert.Equal(before.Convs, after.Convs + 2 * after.SqueezeExcites);
         Assert.Equal(after.Convs, after.ChannelsLastConvs);
         Assert.Equal(0, after.BatchNorms);
         Assert.Equal(0, after.ConstantNodes);
@@ -76,6 +77,16 @@ public sealed class OptimizedGraphTests(ITestOutputHelper output)
             Assert.Equal(35, after.FusedActivations);
             Assert.Equal(10, after.FusedResiduals);
         }
+        // Every squeeze-excitation block is fused: none in MobileNetV2, 8 in MobileNetV3-Large (and its segmenters'
+        // backbones), 9 in MobileNetV3-Small, 16 in EfficientNet-B0.
+        int expectedSe = model switch
+        {
+            "mobilenet_v2" => 0,
+            "mobilenet_v3_small" => 9,
+            "efficientnet_b0" => 16,
+            _ => 8,
+        };
+        Assert.Equal(expectedSe, after.SqueezeExcites);
     }
 
     [SkippableFact]
@@ -96,7 +107,7 @@ public sealed class OptimizedGraphTests(ITestOutputHelper output)
 
     /// <summary>Counts of what the passes change, per graph.</summary>
     private sealed record Census(int Nodes, int Convs, int ChannelsLastConvs, int FusedActivations, int FusedResiduals,
-        int Transposes, int Reshapes, int BatchNorms, int ConstantNodes)
+        int Transposes, int Reshapes, int BatchNorms, int ConstantNodes, int SqueezeExcites)
     {
         public static Census Of(Graph.Graph g)
         {
@@ -106,14 +117,15 @@ public sealed class OptimizedGraphTests(ITestOutputHelper output)
                 convs.Count(n => !((ConvOp)n.Op).Activation.IsNone),
                 convs.Count(n => n.Input(ConvOp.ResidualInput) is not null),
                 g.Nodes.Count(n => n.Op is TransposeOp), g.Nodes.Count(n => n.Op is ReshapeOp),
-                g.Nodes.Count(n => n.Op is BatchNormalizationOp), g.Nodes.Count(n => n.Op is ConstantOp));
+                g.Nodes.Count(n => n.Op is BatchNormalizationOp), g.Nodes.Count(n => n.Op is ConstantOp),
+                g.Nodes.Count(n => n.Op is SqueezeExciteOp));
         }
 
         public static int Rank(Value v) => v.DeclaredShape?.Count ?? -1;
 
         public override string ToString() =>
             $"{Nodes} nodes, {Convs} Conv ({ChannelsLastConvs} NHWC, {FusedActivations} with a fused activation, {FusedResiduals} with a fused residual), " +
-            $"{Transposes} Transpose, {Reshapes} Reshape, {BatchNorms} BatchNormalization, {ConstantNodes} Constant";
+            $"{Transposes} Transpose, {Reshapes} Reshape, {BatchNorms} BatchNormalization, {ConstantNodes} Constant, {SqueezeExcites} SqueezeExcite";
     }
 
     private static string Histogram(Graph.Graph g) =>

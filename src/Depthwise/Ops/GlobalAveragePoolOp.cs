@@ -98,7 +98,7 @@ public sealed class GlobalAveragePoolOp : Op, IChannelLayoutOp
         /// <summary>acc[i] += row[i] in double.</summary>
         // Hot loop of the first runs too: compiled fully optimized at first call, not at tier 0 (start-up).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Accumulate(ReadOnlySpan<float> row, Span<double> acc)
+        internal static void Accumulate(ReadOnlySpan<float> row, Span<double> acc)
         {
             int i = 0, n = row.Length;
             ref float r = ref MemoryMarshal.GetReference(row);

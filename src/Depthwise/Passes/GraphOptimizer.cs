@@ -17,7 +17,7 @@ public static class GraphOptimizer
         _ =>
         [
             new ConstantFolding(), new DeadNodeElimination(), new BatchNormFolding(), new ActivationFusion(),
-            new ResidualAddFusion(), new LayoutToChannelsLast(),
+            new ResidualAddFusion(), new LayoutToChannelsLast(), new SqueezeExciteFusion(),
         ],
     };
 

@@ -59,7 +59,7 @@ public class PassManagerTests
     {
         Assert.Empty(GraphOptimizer.PassesFor(OptimizationLevel.None));
         Assert.Equal(["ConstantFolding", "DeadNodeElimination"], GraphOptimizer.PassesFor(OptimizationLevel.Basic).Select(p => p.Name));
-        Assert.Equal(["ConstantFolding", "DeadNodeElimination", "BatchNormFolding", "ActivationFusion", "ResidualAddFusion", "LayoutToChannelsLast"],
+        Assert.Equal(["ConstantFolding", "DeadNodeElimination", "BatchNormFolding", "ActivationFusion", "ResidualAddFusion", "LayoutToChannelsLast", "SqueezeExciteFusion"],
             GraphOptimizer.PassesFor(OptimizationLevel.All).Select(p => p.Name));
 
         var t = SmallNet();

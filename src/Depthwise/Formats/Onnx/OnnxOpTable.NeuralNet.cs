@@ -149,6 +149,73 @@ internal static partial class OnnxOpTable
         ExportChannelsFirst(e, op.Layout);
     }
 
+    static partial void AddExportOnlyRows(List<OnnxOpRow> rows) =>
+        rows.Add(new OnnxOpRow("", "SqueezeExcite", 1, typeof(SqueezeExciteOp),
+            n => throw n.Unsupported("SqueezeExcite is no ONNX operator"), (op, e) => ExportSqueezeExcite((SqueezeExciteOp)op, e)));
+
+    /// <summary>
+    /// Writes the fused squeeze-and-excitation block back as the nodes it replaced, in NCHW between Transposes:
+    /// Transpose → GlobalAveragePool → Conv 1×1 → activation → Conv 1×1 → HardSigmoid or Sigmoid → Mul(X, gate) → Transpose.
+    /// </summary>
+    private static void ExportSqueezeExcite(SqueezeExciteOp op, OnnxExportNode e)
+    {
+        string x = e.Inputs[0], w1 = e.Inputs[1], w2 = e.Inputs[3];
+        string b1 = e.Inputs.Count > 2 ? e.Inputs[2] : "", b2 = e.Inputs.Count > 4 ? e.Inputs[4] : "";
+        string xNchw = TransposeBefore(e, x, "x_nchw");
+        string current = BeforeNode(e, "GlobalAveragePool", "squeeze", [xNchw]);
+        current = BeforeNode(e, "Conv", "reduce", b1.Length > 0 ? [current, w1, b1] : [current, w1]);
+        var act = op.Activation;
+        switch (act.Kind)
+        {
+            case ConvActivationKind.Relu: current = BeforeNode(e, "Relu", "relu", [current]); break;
+            case ConvActivationKind.HardSwish: current = BeforeNode(e, "HardSwish", "hardswish", [current]); break;
+            case ConvActivationKind.Sigmoid: current = BeforeNode(e, "Sigmoid", "sigmoid", [current]); break;
+            case ConvActivationKind.SiLU:
+                {
+                    string sigmoid = BeforeNode(e, "Sigmoid", "sigmoid", [current]);
+                    current = BeforeNode(e, "Mul", "silu", [current, sigmoid]);
+                    break;
+                }
+            case ConvActivationKind.Clip:
+                {
+                    string min = e.Constant("clip_min", Tensors.Tensor.Scalar(act.Min));
+                    string max = e.Constant("clip_max", Tensors.Tensor.Scalar(act.Max));
+                    current = BeforeNode(e, "Clip", "clip", [current, min, max]);
+                    break;
+                }
+        }
+        current = BeforeNode(e, "Conv", "expand", b2.Length > 0 ? [current, w2, b2] : [current, w2]);
+        if (op.Gate == SqueezeExciteGate.Sigmoid) current = BeforeNode(e, "Sigmoid", "gate", [current]);
+        else
+        {
+            current = BeforeNode(e, "HardSigmoid", "gate", [current]);
+            var gate = e.Before[^1];
+            gate.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = op.GateAlpha });
+            gate.Attribute.Add(new AttributeProto { Name = "beta", Type = AttributeProto.Types.AttributeType.Float, F = op.GateBeta });
+        }
+        // The IR node itself becomes the Mul; its NCHW product goes back to NHWC under the IR node's output name.
+        e.OpType = "Mul";
+        e.Inputs.Clear();
+        e.Inputs.Add(xNchw);
+        e.Inputs.Add(current);
+        string output = e.Outputs[0];
+        e.Outputs[0] = e.FreshName("y_nchw");
+        After(e, "Transpose", "to_nhwc", [e.Outputs[0]]);
+        e.After[^1].Attribute.Add(Perm(ToChannelsLast));
+        e.After[^1].Output[0] = output;
+    }
+
+    /// <summary>Adds a node before the IR node's own; returns its (fresh) output name.</summary>
+    private static string BeforeNode(OnnxExportNode e, string opType, string stem, string[] inputs)
+    {
+        string output = e.FreshName(stem);
+        var n = new NodeProto { OpType = opType, Name = e.FreshName(stem) };
+        n.Input.AddRange(inputs);
+        n.Output.Add(output);
+        e.Before.Add(n);
+        return output;
+    }
+
     /// <summary>NHWC → NCHW, the permutation the exporter puts before a channels-last operator's data inputs.</summary>
     private static readonly long[] ToChannelsFirst = [0, 3, 1, 2];
 

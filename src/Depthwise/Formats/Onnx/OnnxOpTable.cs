@@ -29,6 +29,10 @@ internal static partial class OnnxOpTable
         ByClass = new Dictionary<Type, OnnxOpRow>();
         foreach (var r in rows.Where(r => r.Export is not null).OrderByDescending(r => r.SinceVersion))
             ByClass.TryAdd(r.OpClass, r);
+        // IR operators the passes create that are no ONNX operator: exported (as the nodes they replaced), never imported.
+        var exportOnly = new List<OnnxOpRow>();
+        AddExportOnlyRows(exportOnly);
+        foreach (var r in exportOnly) ByClass.TryAdd(r.OpClass, r);
     }
 
     /// <summary>All rows (for docs and tests).</summary>
@@ -67,4 +71,5 @@ internal static partial class OnnxOpTable
     static partial void AddTensorRows(List<OnnxOpRow> rows);
     static partial void AddReductionRows(List<OnnxOpRow> rows);
     static partial void AddResizeRows(List<OnnxOpRow> rows);
+    static partial void AddExportOnlyRows(List<OnnxOpRow> rows);
 }
