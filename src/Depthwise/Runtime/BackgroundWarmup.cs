@@ -10,7 +10,7 @@ namespace Depthwise.Runtime;
 /// kernels (they are always compiled fully optimized, and ReadyToRun cannot precompile their AVX-512 code) and the
 /// plan compiler. While the model file is read, imported and optimized on the calling thread, this compiles the same
 /// code on a second core by compiling and running a tiny network made of the operators the mobile families share (3×3 stride-2 stem with ReLU6, depthwise 3×3 and 5×5 at strides 1 and 2 with
-/// ReLU/ReLU6/HardSwish, pointwise convolutions with a residual add, squeeze-and-excitation, global pooling, Gemm and
+/// ReLU/ReLU6/HardSwish, pointwise convolutions with a residual add, a fused squeeze-and-excitation block, global pooling, Gemm and
 /// Softmax). The model's own first run then finds most of its code compiled.
 /// </summary>
 /// <remarks>
@@ -65,7 +65,7 @@ internal static class BackgroundWarmup
 
     /// <summary>
     /// The tiny network in the form the optimizer gives a torchvision export: an NCHW input transposed to
-    /// channels-last, convolutions with BatchNorm folded in and activations and residual adds fused.
+    /// channels-last, convolutions with BatchNorm folded in and activations, residual adds and squeeze-and-excitation fused.
     /// </summary>
     internal static Graph.Graph BuildNetwork()
     {
@@ -95,10 +95,10 @@ internal static class BackgroundWarmup
         var block = Conv("pw1", dw1, 32, 32, 1, 1, 1, ConvActivation.None, residual: stem);
         var dw2 = Conv("dw2", block, 32, 32, 3, 2, 32, ConvActivation.HardSwish);
         var dw3 = Conv("dw3", dw2, 32, 32, 5, 1, 32, ConvActivation.Relu);
-        var squeeze = One("se.pool", new GlobalAveragePoolOp { Layout = ChannelLayout.ChannelsLast }, dw3);
-        var excite = Conv("se.fc1", squeeze, 32, 8, 1, 1, 1, ConvActivation.Relu);
-        var gate = One("se.gate", new HardSigmoidOp { Alpha = 1f / 6f, Beta = 0.5f }, Conv("se.fc2", excite, 8, 32, 1, 1, 1, ConvActivation.None));
-        var se = One("se.mul", new MulOp(), dw3, gate);
+        var se = One("se", new SqueezeExciteOp
+        {
+            Activation = ConvActivation.Relu, Gate = SqueezeExciteGate.HardSigmoid, GateAlpha = 1f / 6f, GateBeta = 0.5f,
+        }, dw3, Weights("se.w1", 8, 32, 1, 1), Weights("se.b1", 8), Weights("se.w2", 32, 8, 1, 1), Weights("se.b2", 32));
         var dw4 = Conv("dw4", se, 32, 32, 5, 2, 32, ConvActivation.None);
         var head = Conv("head", dw4, 32, 64, 1, 1, 1, relu6);
         var pooled = One("flatten", new FlattenOp(), One("pool", new GlobalAveragePoolOp { Layout = ChannelLayout.ChannelsLast }, head));
