@@ -24,6 +24,11 @@ if (args.Length > 1 && args[0] == "startup-quick")
     StartupQuickRun.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10);
     return 0;
 }
+if (args.Length > 0 && args[0] == "q8-layers")
+{
+    Q8LayerRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
+    return 0;
+}
 if (args.Length > 0 && args[0] == "q8-quick")
 {
     Q8QuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);

@@ -30,7 +30,17 @@ public sealed class Q8GemmProblem
             : Q8Requantization.RoundHalfEven(scales, shape.N, 128, 0, 255);
         _c = new byte[shape.M * shape.N];
         _scratch = new short[variant.ScratchShorts(shape.K)];
+        int kp = 2 * _weights.KPairs;
+        _a16 = new short[shape.M * kp];
+        for (int i = 0; i < shape.M; i++)
+            for (int k = 0; k < shape.K; k++) _a16[i * kp + k] = (short)(_a[i * shape.K + k] - 114);
     }
+
+    private readonly short[] _a16;
+
+    /// <summary>One GEMM over the whole output from A already widened to int16 (the widening's share).</summary>
+    public void RunWidened() =>
+        Variant.Run(_weights, _requant, Shape.M, _a16, 2 * _weights.KPairs, _c, Shape.N, Variant.FullRange(Shape.M, _weights));
 
     /// <summary>The shape.</summary>
     public GemmShape Shape { get; }

@@ -35,7 +35,10 @@ internal static unsafe class Q8GemmDriver
                 nint lda;
                 if (g.A8 != null)
                 {
-                    for (int i = 0; i < rows; i++)
+                    // Contiguous rows of even K widen to contiguous int16 rows: one call over the whole tile.
+                    if (g.Lda8 == g.K && (g.K & 1) == 0)
+                        Q8Widening.Row(g.A8 + row * g.Lda8, rows * g.K, g.ASigned, g.AZeroPoint, g.Scratch, rows * g.K);
+                    else for (int i = 0; i < rows; i++)
                         Q8Widening.Row(g.A8 + (row + i) * g.Lda8, g.K, g.ASigned, g.AZeroPoint, g.Scratch + i * 2 * rowInts, 2 * rowInts);
                     a = (int*)g.Scratch;
                     lda = rowInts;

@@ -166,27 +166,46 @@ internal static unsafe class Q8GemmMicroKernel
             }
             return;
         }
-        for (int r = 0; r < mr; r++, tile += stride, c += ldc)
+        if (nc != vectors * lanes)
         {
-            TVec r0 = TKind.Requantize<TLanes, TVec>(TLanes.Load(tile), q, col);
-            if (vectors == 2)
-            {
-                TVec r1 = TKind.Requantize<TLanes, TVec>(TLanes.Load(tile + lanes), q, col + lanes);
-                if (nc == 2 * lanes) TLanes.StoreBytes2(c, r0, r1);
-                else StorePartial<TLanes, TVec>(c, nc, r0, r1);
-            }
-            else if (nc == lanes) TLanes.StoreBytes(c, r0);
-            else StorePartial<TLanes, TVec>(c, nc, r0, r0);
+            StorePartialTile<TLanes, TVec, TKind>(tile, stride, vectors, mr, nc, c, ldc, q, col);
+            return;
+        }
+        // Full rows: no call inside the loop, so the JIT keeps the loop's pointers in registers.
+        if (vectors == 2)
+        {
+            for (int r = 0; r < mr; r++, tile += stride, c += ldc)
+                TLanes.StoreBytes2(c, TKind.Requantize<TLanes, TVec>(TLanes.Load(tile), q, col),
+                    TKind.Requantize<TLanes, TVec>(TLanes.Load(tile + lanes), q, col + lanes));
+        }
+        else
+        {
+            for (int r = 0; r < mr; r++, tile += stride, c += ldc)
+                TLanes.StoreBytes(c, TKind.Requantize<TLanes, TVec>(TLanes.Load(tile), q, col));
         }
     }
 
-    /// <summary>Stores the first <paramref name="nc"/> bytes of the row through a stack buffer (out of line: tails only).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial<TLanes, TVec>(byte* dst, int nc, TVec r0, TVec r1)
-        where TLanes : IQ8Lanes<TVec> where TVec : struct
+    /// <summary>
+    /// <see cref="StoreTile"/> for a partial panel (nc below the tile width): each row is narrowed into a stack
+    /// buffer and its first nc bytes copied 8, 4, 2 and 1 at a time (out of line: panel tails only, e.g. N = 24).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining), SkipLocalsInit]
+    private static void StorePartialTile<TLanes, TVec, TKind>(int* tile, int stride, int vectors, int mr, int nc, byte* c, nint ldc,
+        in Q8RequantArgs q, int col)
+        where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind
     {
+        int lanes = TLanes.Count;
         byte* tmp = stackalloc byte[128];
-        TLanes.StoreBytes2(tmp, r0, r1);
-        for (int j = 0; j < nc; j++) dst[j] = tmp[j];
+        for (int r = 0; r < mr; r++, tile += stride, c += ldc)
+        {
+            TVec r0 = TKind.Requantize<TLanes, TVec>(TLanes.Load(tile), q, col);
+            TVec r1 = vectors == 2 ? TKind.Requantize<TLanes, TVec>(TLanes.Load(tile + lanes), q, col + lanes) : r0;
+            TLanes.StoreBytes2(tmp, r0, r1);
+            int j = 0;
+            for (; j + 8 <= nc; j += 8) *(ulong*)(c + j) = *(ulong*)(tmp + j);
+            if (j + 4 <= nc) { *(uint*)(c + j) = *(uint*)(tmp + j); j += 4; }
+            if (j + 2 <= nc) { *(ushort*)(c + j) = *(ushort*)(tmp + j); j += 2; }
+            if (j < nc) c[j] = tmp[j];
+        }
     }
 }

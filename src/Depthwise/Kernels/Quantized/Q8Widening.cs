@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Depthwise.Kernels.Quantized;
 
@@ -11,7 +12,7 @@ internal static unsafe class Q8Widening
 {
     /// <summary>
     /// dst[i] = src[i] − zeroPoint for i &lt; <paramref name="k"/> (src read as int8 when <paramref name="signed"/>),
-    /// dst[i] = 0 for i in [k, <paramref name="padded"/>). Blocks of 32, 16 and 8 values, then single values.
+    /// dst[i] = 0 for i in [k, <paramref name="padded"/>). Blocks of 32 (zmm or ymm), 16 and 8 values, then single values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(byte* src, int k, bool signed, int zeroPoint, short* dst, int padded)
@@ -31,6 +32,12 @@ internal static unsafe class Q8Widening
     private static int RowVectors<TWiden>(byte* src, int k, int zeroPoint, short* dst) where TWiden : IWiden
     {
         int i = 0;
+        if (Avx512BW.IsSupported && Vector512.IsHardwareAccelerated)
+        {
+            Vector512<short> zp = Vector512.Create((short)zeroPoint);
+            for (; i + 32 <= k; i += 32)
+                (TWiden.Widen512(Vector256.Load(src + i)) - zp).Store(dst + i);
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<short> zp = Vector256.Create((short)zeroPoint);
@@ -59,6 +66,8 @@ internal static unsafe class Q8Widening
 
     private interface IWiden
     {
+        static abstract Vector512<short> Widen512(Vector256<byte> v);
+
         static abstract (Vector256<short> Lower, Vector256<short> Upper) Widen(Vector256<byte> v);
 
         static abstract (Vector128<short> Lower, Vector128<short> Upper) Widen(Vector128<byte> v);
@@ -66,6 +75,9 @@ internal static unsafe class Q8Widening
 
     private readonly struct UInt8Widen : IWiden
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<short> Widen512(Vector256<byte> v) => Avx512BW.ConvertToVector512Int16(v);
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (Vector256<short> Lower, Vector256<short> Upper) Widen(Vector256<byte> v)
         {
@@ -83,6 +95,9 @@ internal static unsafe class Q8Widening
 
     private readonly struct Int8Widen : IWiden
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<short> Widen512(Vector256<byte> v) => Avx512BW.ConvertToVector512Int16(v.AsSByte());
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (Vector256<short> Lower, Vector256<short> Upper) Widen(Vector256<byte> v) => Vector256.Widen(v.AsSByte());
 
