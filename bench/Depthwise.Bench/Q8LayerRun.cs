@@ -7,7 +7,7 @@ namespace Depthwise.Bench;
 /// <summary>
 /// <c>q8-layers [rounds]</c>: the int8 MobileNetV2 pointwise layers that run below the GEMM's peak, timed interleaved
 /// (single thread, best quantized variant, ONNX Runtime requantization, uint8 A × int8 per-channel B) from 8-bit A
-/// and from A already widened to int16, so the widening's share shows.
+/// from A already widened to int16, so the widening's share shows, and with <see cref="Q8VnniGemm"/> where AVX-VNNI is present.
 /// </summary>
 public static class Q8LayerRun
 {
@@ -23,12 +23,15 @@ public static class Q8LayerRun
     public static void Run(int rounds)
     {
         var v = Q8GemmCatalog.Best;
-        Console.WriteLine($"{v.Name}: GMAC/s medians (8-bit A, int16 A)");
+        Console.WriteLine($"{v.Name}: GMAC/s medians (8-bit A, int16 A){(Q8VnniGemm.IsSupported ? ", " + Q8VnniGemm.Name : "")}");
         foreach (var shape in Shapes)
         {
             var p = new Q8GemmProblem(shape, v, RequantizeMode.FloatRoundHalfEven);
-            var g = Measure([(p.Run, shape.Macs), (p.RunWidened, shape.Macs)], rounds);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape.Name,-22}{g[0],8:F1}{g[1],8:F1}   {shape.Macs / g[0] / 1e3,8:F1} us"));
+            var cases = new List<(Action, long)> { (p.Run, shape.Macs), (p.RunWidened, shape.Macs) };
+            if (Q8VnniGemm.IsSupported) cases.Add((p.RunVnni, shape.Macs));
+            var g = Measure(cases, rounds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{shape.Name,-22}{g[0],8:F1}{g[1],8:F1}{(g.Length > 2 ? g[2] : 0),8:F1}   {shape.Macs / g[0] / 1e3,8:F1} us") +
+                (g.Length > 2 ? string.Create(CultureInfo.InvariantCulture, $" {shape.Macs / g[2] / 1e3,8:F1} us") : ""));
         }
     }
 

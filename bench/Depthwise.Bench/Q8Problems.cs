@@ -24,6 +24,11 @@ public sealed class Q8GemmProblem
         rng.NextBytes(b);
         var bias = Enumerable.Range(0, shape.N).Select(_ => rng.Next(-5000, 5000)).ToArray();
         _weights = variant.Pack(shape.K, shape.N, b, true, 1, shape.K, [0], bias);
+        if (Q8VnniGemm.IsSupported)
+        {
+            _vnni = Q8VnniPackedWeights.Pack(shape.K, shape.N, b, true, 1, shape.K, [0], bias, false, 114);
+            _vnniScratch = new byte[Q8VnniGemm.ScratchBytes(shape.K)];
+        }
         var scales = Enumerable.Range(0, shape.N).Select(_ => (float)(0.0001 + rng.NextDouble() * 0.0005)).ToArray();
         _requant = mode == RequantizeMode.TfLiteFixedPoint
             ? Q8Requantization.FixedPoint(scales.Select(s => (double)s).ToArray(), shape.N, 128, 0, 255)
@@ -37,6 +42,12 @@ public sealed class Q8GemmProblem
     }
 
     private readonly short[] _a16;
+    private readonly Q8VnniPackedWeights? _vnni;
+    private readonly byte[] _vnniScratch = [];
+
+    /// <summary>One GEMM over the whole output with <see cref="Q8VnniGemm"/> (AVX-VNNI machines only).</summary>
+    public void RunVnni() =>
+        Q8VnniGemm.Run(_vnni!, _requant, Shape.M, _a, Shape.K, _c, Shape.N, Q8VnniGemm.FullRange(Shape.M, _vnni!), _vnniScratch);
 
     /// <summary>One GEMM over the whole output from A already widened to int16 (the widening's share).</summary>
     public void RunWidened() =>

@@ -107,9 +107,8 @@ public sealed class QLinearConvOp : Op, IChannelLayoutOp
         {
             if (window.IsPointwise)
             {
-                var variant = Q8GemmCatalog.Best;
-                var packed = variant.Pack(cin, cout, weights, wSigned, 1, cin, q.WZeroPoints, bias);
-                return new Q8PackedGemmKernel(variant, packed, requant, batch * window.OutputSize, xSigned, q.XZeroPoint, ctx.Threads);
+                return Q8PackedGemmKernel.Create(batch * window.OutputSize, cin, cout, weights, wSigned, 1, cin, q.WZeroPoints, bias,
+                    requant, xSigned, q.XZeroPoint, ctx.Threads);
             }
             return new Q8Im2ColConvKernel(window, batch, cin, cout, weights, wSigned, q.WZeroPoints, bias, xSigned, q.XZeroPoint, requant, ctx.Threads);
         }

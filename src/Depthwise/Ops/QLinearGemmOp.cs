@@ -62,11 +62,9 @@ public sealed class QLinearGemmOp : Op
         bool constantBias = !ctx.HasInput(2) || (bias = ctx.InputConstant(2)) is not null;
         if (ctx.InputShape(1).Rank == 2 && ctx.InputConstant(1) is { } b && constantBias)
         {
-            var variant = Q8GemmCatalog.Best;
             var (strideK, strideN) = TransB ? (1, g.K) : (g.N, 1);
-            var packed = variant.Pack(g.K, g.N, b.Bytes.Span, g.Quant.WType == DataType.Int8, strideK, strideN, g.Quant.WZeroPoints,
-                bias is null ? default : bias.AsSpan<int>());
-            return new Q8PackedGemmKernel(variant, packed, requant, g.BatchA.Length * g.M, g.Quant.XType == DataType.Int8, g.Quant.XZeroPoint, ctx.Threads);
+            return Q8PackedGemmKernel.Create(g.BatchA.Length * g.M, g.K, g.N, b.Bytes.Span, g.Quant.WType == DataType.Int8, strideK, strideN,
+                g.Quant.WZeroPoints, bias is null ? default : bias.AsSpan<int>(), requant, g.Quant.XType == DataType.Int8, g.Quant.XZeroPoint, ctx.Threads);
         }
         return new ReferenceKernel(g, TransB, requant);
     }

@@ -144,7 +144,7 @@ internal static unsafe class Q8GemmMicroKernel
     /// <see cref="Q8Int32Accumulators"/>, its first nc accumulators; <paramref name="ldc"/> is in bytes either way).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StoreTile<TLanes, TVec, TKind>(int* tile, int stride, int vectors, int mr, int nc, byte* c, nint ldc,
+    internal static void StoreTile<TLanes, TVec, TKind>(int* tile, int stride, int vectors, int mr, int nc, byte* c, nint ldc,
         in Q8RequantArgs q, int col)
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind
     {
