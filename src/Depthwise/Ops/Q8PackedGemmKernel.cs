@@ -9,7 +9,7 @@ namespace Depthwise.Ops;
 /// <c>Y[M×N] = requantize(A[M×K] · B + bias)</c> on 8-bit A and Y with B packed once: the kernel behind a pointwise
 /// NHWC <see cref="QLinearConvOp"/> and a <see cref="QLinearGemmOp"/> with constant B. A is input 0 (rows
 /// contiguous), Y output 0. <see cref="Create"/> picks the GEMM once: <see cref="Q8VnniGemm"/> (B as int8 quads, A
-/// read as bytes) where AVX-VNNI is present and M &gt; 1, else the widest <see cref="Q8GemmCatalog"/> variant (B as
+/// read as bytes) where AVX-VNNI is present, else the widest <see cref="Q8GemmCatalog"/> variant (B as
 /// int16 pairs, A widened per M-tile). The output is cut into tile ranges chosen from the problem size only (as
 /// <see cref="PackedGemmKernel"/>), so results do not depend on the thread count (integer arithmetic would make them
 /// equal anyway); each worker uses its own slice of scratch.
@@ -58,8 +58,7 @@ internal sealed class Q8PackedGemmKernel : Kernel
     public static Q8PackedGemmKernel Create(int m, int k, int n, ReadOnlySpan<byte> b, bool bSigned, int strideK, int strideN,
         ReadOnlySpan<int> bZeroPoints, ReadOnlySpan<int> bias, Q8Requantization requant, bool aSigned, int aZeroPoint, int threads)
     {
-        // One row (the classifier) would leave five of the six VNNI tile rows idle; the catalog has a one-row kernel.
-        if (Q8VnniGemm.IsSupported && m > 1)
+        if (Q8VnniGemm.IsSupported)
         {
             var vnni = Q8VnniPackedWeights.Pack(k, n, b, bSigned, strideK, strideN, bZeroPoints, bias, aSigned, aZeroPoint);
             return new Q8PackedGemmKernel(null, null, vnni, requant, m, k, n, aSigned, aZeroPoint, threads);

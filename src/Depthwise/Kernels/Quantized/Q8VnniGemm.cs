@@ -12,7 +12,8 @@ namespace Depthwise.Kernels.Quantized;
 /// <see cref="Q8GemmReference"/>. A is read as bytes, with no widening: straight from the caller's rows when it is
 /// uint8 with K a multiple of 4, else copied per M-tile into scratch (int8 flipped to a + 128, K zero-padded to a
 /// multiple of 4). Tile: 6 rows × 16 columns in 12 ymm accumulators (the VEX form reaches ymm0–15 only: 12 + 2 B +
-/// 1 broadcast); a panel with at most 8 live columns (N = 24's tail) runs 6 × 8. The accumulators go to a tile
+/// 1 broadcast); a panel with at most 8 live columns (N = 24's tail) runs 6 × 8, a tile of one row (M = 1) the
+/// one-row kernel with split K chains. The accumulators go to a tile
 /// buffer and are requantized from there a row (16 columns) at a time with the widest <see cref="IQ8Lanes{TVec}"/>.
 /// Chosen once at plan time (<see cref="IsSupported"/>); Run allocates nothing and may run on several threads at once
 /// on disjoint tile ranges, each with its own scratch.
@@ -184,12 +185,14 @@ public static unsafe class Q8VnniGemm
                     int col = p * NR;
                     int nc = Math.Min(NR, g.N - col);
                     int* w = g.W + p * g.PanelStride;
-                    if (nc == NR && TLanes.Count == NR)
+                    if (rows == 1)
+                        ComputeRow(g.KQuads, a, w, tile);
+                    else if (nc == NR && TLanes.Count == NR)
                     {
                         ComputeRequantize<TKind, TSums>(rows, g.KQuads, a, lda, w, c + col, g.Ldc, g.Q, col, sums);
                         continue;
                     }
-                    if (nc > NR / 2) Compute(rows, g.KQuads, a, lda, w, tile);
+                    else if (nc > NR / 2) Compute(rows, g.KQuads, a, lda, w, tile);
                     else ComputeHalf(rows, g.KQuads, a, lda, w, tile);
                     if (TSums.Enabled) AddRowTerms(tile, rows, sums, w + NR);
                     Q8GemmMicroKernel.StoreTile<TLanes, TVec, TKind>(tile, NR, NR / TLanes.Count, rows, nc, c + col, g.Ldc, g.Q, col);
@@ -342,6 +345,36 @@ public static unsafe class Q8VnniGemm
         Vector512<int> acc = Vector512.Create(lo, hi);
         if (TSums.Enabled) acc += Vector512.Create(sums[r]) * negZb;
         Q8Lanes512.StoreBytes(c, TKind.Requantize<Q8Lanes512, Vector512<int>>(acc, q, col));
+    }
+
+    /// <summary>
+    /// One row × 16 columns (M = 1, the classifier, or a last tile of one row): the even and odd quads of K go to
+    /// separate accumulators, so four <c>vpdpbusd</c> chains hide the instruction's latency while B streams past.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeRow(int kQuads, byte* a, int* w, int* tile)
+    {
+        Vector256<int> c0 = Vector256.Load(w), c1 = Vector256.Load(w + 8);
+        Vector256<int> d0 = Vector256<int>.Zero, d1 = Vector256<int>.Zero;
+        w += 2 * NR;
+        nint k = 0;
+        for (; k + 2 <= kQuads; k += 2, w += 2 * NR)
+        {
+            Vector256<byte> va = Vector256.Create(*(int*)(a + 4 * k)).AsByte();
+            Vector256<byte> vb = Vector256.Create(*(int*)(a + 4 * k + 4)).AsByte();
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, va, Vector256.Load((sbyte*)w));
+            c1 = AvxVnni.MultiplyWideningAndAdd(c1, va, Vector256.Load((sbyte*)(w + 8)));
+            d0 = AvxVnni.MultiplyWideningAndAdd(d0, vb, Vector256.Load((sbyte*)(w + NR)));
+            d1 = AvxVnni.MultiplyWideningAndAdd(d1, vb, Vector256.Load((sbyte*)(w + NR + 8)));
+        }
+        if (k < kQuads)
+        {
+            Vector256<byte> va = Vector256.Create(*(int*)(a + 4 * k)).AsByte();
+            c0 = AvxVnni.MultiplyWideningAndAdd(c0, va, Vector256.Load((sbyte*)w));
+            c1 = AvxVnni.MultiplyWideningAndAdd(c1, va, Vector256.Load((sbyte*)(w + 8)));
+        }
+        (c0 + d0).Store(tile);
+        (c1 + d1).Store(tile + 8);
     }
 
     /// <summary>The 6×8 tile of a panel with at most 8 live columns (its first B vector only).</summary>
