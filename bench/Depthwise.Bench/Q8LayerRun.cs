@@ -6,7 +6,7 @@ namespace Depthwise.Bench;
 
 /// <summary>
 /// <c>q8-layers [rounds]</c>: the int8 MobileNetV2 pointwise layers that run below the GEMM's peak, timed interleaved
-/// (single thread, best quantized variant, ONNX Runtime requantization, uint8 A × int8 per-channel B) from 8-bit A
+/// (single thread, best quantized variant; the ONNX model's form, uint8 A × int8 B with ONNX Runtime's requantization, then the TFLite uint8 models' form with TFLite's) from 8-bit A
 /// from A already widened to int16, so the widening's share shows, and with <see cref="Q8VnniGemm"/> where AVX-VNNI is present.
 /// </summary>
 public static class Q8LayerRun
@@ -24,9 +24,10 @@ public static class Q8LayerRun
     {
         var v = Q8GemmCatalog.Best;
         Console.WriteLine($"{v.Name}: GMAC/s medians (8-bit A, int16 A){(Q8VnniGemm.IsSupported ? ", " + Q8VnniGemm.Name : "")}");
-        foreach (var shape in Shapes)
+        foreach (var (shape, tflite) in Shapes.Select(s => (s, false)).Concat(Shapes.Select(s => (s, true))))
         {
-            var p = new Q8GemmProblem(shape, v, RequantizeMode.FloatRoundHalfEven);
+            if (shape == Shapes[0]) Console.WriteLine(tflite ? "TFLite form: uint8 weights (zero point 120), fixed point" : "ONNX form: int8 weights, float rounding");
+            var p = new Q8GemmProblem(shape, v, tflite ? RequantizeMode.TfLiteFixedPoint : RequantizeMode.FloatRoundHalfEven, tflite);
             var cases = new List<(Action, long)> { (p.Run, shape.Macs), (p.RunWidened, shape.Macs) };
             if (Q8VnniGemm.IsSupported) cases.Add((p.RunVnni, shape.Macs));
             var g = Measure(cases, rounds);

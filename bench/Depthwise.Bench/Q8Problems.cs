@@ -12,8 +12,11 @@ public sealed class Q8GemmProblem
     private readonly Q8GemmPackedWeights _weights;
     private readonly Q8Requantization _requant;
 
-    /// <summary>Allocates and packs (int8 N×K weights, per-channel scales, uint8 activations: the ONNX zoo model's form).</summary>
-    public Q8GemmProblem(GemmShape shape, Q8GemmVariant variant, RequantizeMode mode)
+    /// <summary>
+    /// Allocates and packs (int8 N×K weights, per-channel scales, uint8 activations: the ONNX zoo model's form; or,
+    /// with <paramref name="uint8Weights"/>, uint8 weights with zero point 120: the TFLite uint8 models' form).
+    /// </summary>
+    public Q8GemmProblem(GemmShape shape, Q8GemmVariant variant, RequantizeMode mode, bool uint8Weights = false)
     {
         Shape = shape;
         Variant = variant;
@@ -23,10 +26,11 @@ public sealed class Q8GemmProblem
         var b = new byte[shape.K * shape.N];
         rng.NextBytes(b);
         var bias = Enumerable.Range(0, shape.N).Select(_ => rng.Next(-5000, 5000)).ToArray();
-        _weights = variant.Pack(shape.K, shape.N, b, true, 1, shape.K, [0], bias);
+        int[] zb = uint8Weights ? [120] : [0];
+        _weights = variant.Pack(shape.K, shape.N, b, !uint8Weights, 1, shape.K, zb, bias);
         if (Q8VnniGemm.IsSupported)
         {
-            _vnni = Q8VnniPackedWeights.Pack(shape.K, shape.N, b, true, 1, shape.K, [0], bias, false, 114);
+            _vnni = Q8VnniPackedWeights.Pack(shape.K, shape.N, b, !uint8Weights, 1, shape.K, zb, bias, false, 114);
             _vnniScratch = new byte[Q8VnniGemm.ScratchBytes(shape.K)];
         }
         var scales = Enumerable.Range(0, shape.N).Select(_ => (float)(0.0001 + rng.NextDouble() * 0.0005)).ToArray();

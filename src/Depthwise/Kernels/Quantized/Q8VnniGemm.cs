@@ -79,10 +79,10 @@ public static unsafe class Q8VnniGemm
             {
                 W = weights.Pointer, PanelStride = weights.PanelStride, K = weights.K, KQuads = weights.KQuads,
                 A = pa, Lda = lda, ASigned = weights.ASigned, Scratch = ps, C = pc, Ldc = ldc, M = m, N = weights.N,
-                Q = requantization.Args, Range = range,
+                Q = requantization.Args, Range = range, NegZb = weights.FirstNegatedZeroPoint,
                 PanelsPerBlock = Math.Max(1, L2BudgetBytes / Math.Max(1, weights.PanelStride * sizeof(int))),
             };
-            bool rowSums = weights.NeedsRowSums;
+            int rowSums = !weights.NeedsRowSums ? 0 : weights.UniformZeroPoint ? 1 : 2;
             bool fixedPoint = requantization.Mode == RequantizeMode.TfLiteFixedPoint;
             if (Q8Lanes512.IsSupported)
             {
@@ -97,10 +97,11 @@ public static unsafe class Q8VnniGemm
         }
     }
 
-    private static void Dispatch<TLanes, TVec, TKind>(in Args g, bool rowSums)
+    private static void Dispatch<TLanes, TVec, TKind>(in Args g, int rowSums)
         where TLanes : IQ8Lanes<TVec> where TVec : struct where TKind : IQ8RequantKind
     {
-        if (rowSums) Drive<TLanes, TVec, TKind, WithRowSums>(g);
+        if (rowSums == 2) Drive<TLanes, TVec, TKind, WithRowSums>(g);
+        else if (rowSums == 1) Drive<TLanes, TVec, TKind, UniformRowSums>(g);
         else Drive<TLanes, TVec, TKind, NoRowSums>(g);
     }
 
@@ -129,21 +130,39 @@ public static unsafe class Q8VnniGemm
         public Q8RequantArgs Q;
         public GemmTileRange Range;
         public int PanelsPerBlock;
+        public int NegZb;
     }
 
+    /// <summary>Whether tiles add the row term −zb'·Σa', and whether −zb' is one value for every column.</summary>
     private interface IRowSums
     {
         static abstract bool Enabled { get; }
+
+        static abstract bool Uniform { get; }
     }
 
+    /// <summary>Per-column zb': the row sums times the panel's −zb' vector.</summary>
     private readonly struct WithRowSums : IRowSums
     {
         public static bool Enabled => true;
+
+        public static bool Uniform => false;
     }
 
+    /// <summary>One zb' (per-tensor weights): each row's term −zb'·Σa' is a scalar computed once per M-tile.</summary>
+    private readonly struct UniformRowSums : IRowSums
+    {
+        public static bool Enabled => true;
+
+        public static bool Uniform => true;
+    }
+
+    /// <summary>Every zb' = 0: no row term.</summary>
     private readonly struct NoRowSums : IRowSums
     {
         public static bool Enabled => false;
+
+        public static bool Uniform => false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
@@ -178,7 +197,7 @@ public static unsafe class Q8VnniGemm
                     lda = kPadded;
                 }
                 if (TSums.Enabled)
-                    for (int i = 0; i < rows; i++) sums[i] = RowSum(a + i * lda, g.K);
+                    for (int i = 0; i < rows; i++) sums[i] = TSums.Uniform ? unchecked(RowSum(a + i * lda, g.K) * g.NegZb) : RowSum(a + i * lda, g.K);
                 byte* c = g.C + row * g.Ldc;
                 for (int p = pb; p < pe; p++)
                 {
@@ -194,7 +213,7 @@ public static unsafe class Q8VnniGemm
                     }
                     else if (nc > NR / 2) Compute(rows, g.KQuads, a, lda, w, tile);
                     else ComputeHalf(rows, g.KQuads, a, lda, w, tile);
-                    if (TSums.Enabled) AddRowTerms(tile, rows, sums, w + NR);
+                    if (TSums.Enabled) AddRowTerms<TSums>(tile, rows, sums, w + NR);
                     Q8GemmMicroKernel.StoreTile<TLanes, TVec, TKind>(tile, NR, NR / TLanes.Count, rows, nc, c + col, g.Ldc, g.Q, col);
                 }
             }
@@ -213,28 +232,47 @@ public static unsafe class Q8VnniGemm
         for (; i < padded; i++) dst[i] = 0;
     }
 
-    /// <summary>Σ of the first <paramref name="k"/> unsigned bytes (vpsadbw against zero, 32 at a time).</summary>
+    /// <summary>Σ of the first <paramref name="k"/> unsigned bytes (vpsadbw against zero: 32, 16, 8 at a time).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int RowSum(byte* a, int k)
     {
         int i = 0;
         Vector256<ulong> acc = Vector256<ulong>.Zero;
         for (; i + 32 <= k; i += 32) acc += Avx2.SumAbsoluteDifferences(Vector256.Load(a + i), Vector256<byte>.Zero).AsUInt64();
-        int sum = (int)Vector256.Sum(acc);
+        Vector128<ulong> acc128 = acc.GetLower() + acc.GetUpper();
+        if (i + 16 <= k)
+        {
+            acc128 += Sse2.SumAbsoluteDifferences(Vector128.Load(a + i), Vector128<byte>.Zero).AsUInt64();
+            i += 16;
+        }
+        if (i + 8 <= k)
+        {
+            acc128 += Sse2.SumAbsoluteDifferences(Vector128.CreateScalar(*(ulong*)(a + i)).AsByte(), Vector128<byte>.Zero).AsUInt64();
+            i += 8;
+        }
+        int sum = (int)(acc128.GetElement(0) + acc128.GetElement(1));
         for (; i < k; i++) sum += a[i];
         return sum;
     }
 
-    /// <summary>tile[r, n] += Σa'(r) · (−zb'(n)) for the tile's rows: the row term of the zero-point expansion.</summary>
+    /// <summary>
+    /// tile[r, n] += Σa'(r) · (−zb'(n)) for the tile's rows: the row term of the zero-point expansion (with
+    /// <see cref="UniformRowSums"/>, <paramref name="sums"/> already hold the products).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRowTerms(int* tile, int rows, int* sums, int* negZb)
+    private static void AddRowTerms<TSums>(int* tile, int rows, int* sums, int* negZb) where TSums : IRowSums
     {
         Vector256<int> z0 = Vector256.Load(negZb), z1 = Vector256.Load(negZb + 8);
         for (int r = 0; r < rows; r++, tile += NR)
         {
-            Vector256<int> s = Vector256.Create(sums[r]);
-            (Vector256.Load(tile) + s * z0).Store(tile);
-            (Vector256.Load(tile + 8) + s * z1).Store(tile + 8);
+            Vector256<int> s0 = Vector256.Create(sums[r]), s1 = s0;
+            if (!TSums.Uniform)
+            {
+                s0 *= z0;
+                s1 *= z1;
+            }
+            (Vector256.Load(tile) + s0).Store(tile);
+            (Vector256.Load(tile + 8) + s1).Store(tile + 8);
         }
     }
 
@@ -328,7 +366,7 @@ public static unsafe class Q8VnniGemm
             c50 = AvxVnni.MultiplyWideningAndAdd(c50, va, b0);
             c51 = AvxVnni.MultiplyWideningAndAdd(c51, va, b1);
         }
-        Vector512<int> negZb = TSums.Enabled ? Vector512.Load(bias + NR) : default;
+        Vector512<int> negZb = TSums.Enabled && !TSums.Uniform ? Vector512.Load(bias + NR) : default;
         StoreRow<TKind, TSums>(c00, c01, c, q, col, sums, 0, negZb);
         if (mr > 1) StoreRow<TKind, TSums>(c10, c11, c + ldc, q, col, sums, 1, negZb);
         if (mr > 2) StoreRow<TKind, TSums>(c20, c21, c + 2 * ldc, q, col, sums, 2, negZb);
@@ -343,7 +381,8 @@ public static unsafe class Q8VnniGemm
         where TKind : IQ8RequantKind where TSums : IRowSums
     {
         Vector512<int> acc = Vector512.Create(lo, hi);
-        if (TSums.Enabled) acc += Vector512.Create(sums[r]) * negZb;
+        if (TSums.Uniform) acc += Vector512.Create(sums[r]);
+        else if (TSums.Enabled) acc += Vector512.Create(sums[r]) * negZb;
         Q8Lanes512.StoreBytes(c, TKind.Requantize<Q8Lanes512, Vector512<int>>(acc, q, col));
     }
 

@@ -61,6 +61,12 @@ public sealed unsafe class Q8VnniPackedWeights
     /// <summary>True when some column has zb' ≠ 0, so each tile needs the row sums Σa'.</summary>
     public bool NeedsRowSums { get; private set; }
 
+    /// <summary>True when every column has the same zb' (per-tensor weights): the row term is then one scalar per row.</summary>
+    public bool UniformZeroPoint { get; private set; } = true;
+
+    /// <summary>−zb' of column 0 (of every column when <see cref="UniformZeroPoint"/>).</summary>
+    public int FirstNegatedZeroPoint { get; private set; }
+
     /// <summary>The packed panels.</summary>
     public ReadOnlySpan<int> Data => _buffer.AsSpan(_offset, PanelCount * PanelStride);
 
@@ -110,6 +116,8 @@ public sealed unsafe class Q8VnniPackedWeights
                 dst[panel + j] = folded;
                 dst[panel + NR + j] = -zb;
                 if (zb != 0) packed.NeedsRowSums = true;
+                if (col == 0) packed.FirstNegatedZeroPoint = -zb;
+                else if (-zb != packed.FirstNegatedZeroPoint) packed.UniformZeroPoint = false;
             }
         }
         return packed;
