@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Depthwise.Bench;
 
 // `startup-quick MODEL [rounds]` times a cold start's steps in a warm process, `gemm-quick [rounds]` is a fast Stopwatch sweep for tuning, `jpeg-quick [rounds]` times the JPEG decoder against tjbench, `fma-peak` measures the per-core FMA peak the GEMM
-// figures are compared with; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
+// figures are compared with, `q8-layers [rounds]` times the slow int8 MobileNetV2 pointwise layers on the quantized GEMMs; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
 if (args.Length > 0 && args[0] == "fma-peak")
 {
     if (args.Contains("--json")) Console.WriteLine(FmaPeakProbe.Json());
