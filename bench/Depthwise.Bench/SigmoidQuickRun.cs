@@ -26,6 +26,9 @@ public static class SigmoidQuickRun
             {
                 ("old SiLU", d => OldSilu(d)),
                 ("new SiLU", d => F32SigmoidEpilogue.Apply(d, default, silu: true)),
+                ("rcp SiLU", d => Exp512(d, 1)),
+                ("nodiv SiLU", d => Exp512(d, 2)),
+                ("div SiLU copy", d => Exp512(d, 0)),
                 ("old Sigmoid", d => OldSigmoid(d)),
                 ("new Sigmoid", d => F32SigmoidEpilogue.Apply(d, default, silu: false)),
             };
@@ -67,6 +70,44 @@ public static class SigmoidQuickRun
             var x = Vector512.Create(y.AsSpan(i, 16));
             var s = Vector512<float>.One / (Vector512<float>.One + VectorExp.Exp(-x));
             (x * s).CopyTo(y.AsSpan(i, 16));
+        }
+    }
+
+    private static unsafe void Exp512(float[] y, int mode)
+    {
+        fixed (float* p0 = y)
+        {
+            int n = y.Length;
+            for (int i = 0; i + 16 <= n; i += 16)
+            {
+                var x = Vector512.Load(p0 + i);
+                var a = Vector512.MinNative(Vector512.Abs(x), Vector512.Create(87.3f));
+                var k = Vector512.FusedMultiplyAdd(a, Vector512.Create(-1.44269504088896341f), Vector512.Create(12583039f));
+                var nn = k - Vector512.Create(12583039f);
+                var r = Vector512.FusedMultiplyAdd(nn, Vector512.Create(0.693359375f), a);
+                r = Vector512.FusedMultiplyAdd(nn, Vector512.Create(-2.12194440e-4f), r);
+                var q = Vector512.FusedMultiplyAdd(Vector512.Create(0.0013933647f), r, Vector512.Create(-0.008369154f));
+                q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(0.041666467f));
+                q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(-0.16666505f));
+                q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(0.5f));
+                q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(-1f));
+                q = Vector512.FusedMultiplyAdd(q, r, Vector512<float>.One);
+                var z = q * (k.AsInt32() << 23).AsSingle();
+                var num = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), z, Vector512<float>.One);
+                var d = Vector512<float>.One + z;
+                Vector512<float> s;
+                if (mode == 0) s = num / d;
+                else if (mode == 1)
+                {
+                    var r0 = System.Runtime.Intrinsics.X86.Avx512F.Reciprocal14(d);
+                    var e = Vector512.FusedMultiplyAdd(-d, r0, Vector512<float>.One);
+                    r0 = Vector512.FusedMultiplyAdd(r0, e, r0);
+                    s = num * r0;
+                }
+                else s = num * d;
+                s = Vector512.ConditionalSelect(Vector512.Equals(x, x), s, x);
+                (x * s).Store(p0 + i);
+            }
         }
     }
 

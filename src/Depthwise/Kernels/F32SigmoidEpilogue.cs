@@ -43,6 +43,21 @@ public static class F32SigmoidEpilogue
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            // Two independent vectors per iteration: the sigmoid is a long dependency chain.
+            for (; i + 32 <= n; i += 32)
+            {
+                var x0 = Vector512.LoadUnsafe(ref py, (nuint)i);
+                var x1 = Vector512.LoadUnsafe(ref py, (nuint)(i + 16));
+                if (TResidual.Value)
+                {
+                    x0 += Vector512.LoadUnsafe(ref pr, (nuint)i);
+                    x1 += Vector512.LoadUnsafe(ref pr, (nuint)(i + 16));
+                }
+                var s0 = VectorSigmoid.Sigmoid(x0);
+                var s1 = VectorSigmoid.Sigmoid(x1);
+                (TSilu.Value ? x0 * s0 : s0).StoreUnsafe(ref py, (nuint)i);
+                (TSilu.Value ? x1 * s1 : s1).StoreUnsafe(ref py, (nuint)(i + 16));
+            }
             for (; i + 16 <= n; i += 16)
             {
                 var x = Vector512.LoadUnsafe(ref py, (nuint)i);

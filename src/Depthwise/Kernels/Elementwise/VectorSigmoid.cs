@@ -11,21 +11,26 @@ namespace Depthwise.Kernels.Elementwise;
 /// the same arithmetic in every width (so a fused result equals the separate operator's bit for bit).
 /// </summary>
 /// <remarks>
-/// With <c>a = min(|x|, 87.3)</c> and <c>z = e^−a</c> (never overflows, so no clamp on the upper side is needed):
-/// <c>sigmoid(x) = (x &lt; 0 ? z : 1) / (1 + z)</c>. e^−a is 2^−m · e^−r with <c>m = round(a·log2 e)</c> (rounded by
-/// adding 1.5·2^23 + 127, whose low bits then hold 127 − m, shifted straight into the exponent field of 2^−m) and
-/// <c>r = a − m·ln 2</c> (|r| ≤ ln2/2, two-step Cody–Waite), and e^−r a degree-6 polynomial (Chebyshev fit, relative
-/// error 1.0e-8 in exact arithmetic). Multiply-adds are fused when the processor has FMA (x86 FMA3, Arm AdvSimd) in
-/// the scalar form and in every vector width alike, otherwise they round twice everywhere: one definition per
-/// instruction set. Measured against double precision over a dense sweep (every 97th float in [−87.3, 87.3], see
-/// VectorSigmoidTests): at most 2.24 ulp (2.28 without FMA; the earlier exp-then-divide form: 2.43), and
-/// x · sigmoid(x) at most 3.12 ulp. Below x = −87.3 the result stays about e^−87.3 ≈ 1.2e-38 instead of the true smaller
-/// (denormal or zero) value: an absolute error under 1.3e-38. NaN gives NaN; sigmoid(±0) = 0.5 exactly, sigmoid(+∞) = 1.
+/// <c>sigmoid(x) = 1 / (1 + e^−c)</c> with <c>c = min(max(x, −88), 87.3)</c>, so e^−c stays a finite normal float and no
+/// special case is needed. e^−c is 2^m · e^−r with <c>m = round(−c·log2 e)</c> (rounded by adding 1.5·2^23 + 127,
+/// whose low bits then hold 127 + m, shifted straight into the exponent field of 2^m) and <c>r = c + m·ln 2</c>
+/// (|r| ≤ ln2/2, two-step Cody–Waite), e^−r a degree-6 polynomial (Chebyshev fit, relative error 1.0e-8 in exact
+/// arithmetic), then one division. The clamp is written max(−88, x) then min(87.3, ·) with the constant first, so the
+/// x86 min/max instructions pass a NaN x through (they return their second operand when either is NaN) and NaN gives
+/// NaN without a final select; the scalar form's MathF.Min/Max propagate NaN too. Multiply-adds are fused when the
+/// processor has FMA (x86 FMA3, Arm AdvSimd) in the scalar form and in every vector width alike, otherwise they round
+/// twice everywhere: one definition per instruction set. Measured against double precision over a dense sweep (every
+/// 97th float in [−88, 87.3], see VectorSigmoidTests): at most 2.43 ulp for sigmoid and 2.55 ulp for x · sigmoid(x)
+/// (the earlier VectorExp-then-divide form: 2.43 ulp for sigmoid). Below x = −88 the result stays
+/// 1/(1 + e^88) ≈ 6.1e-39 instead of the true smaller (denormal or zero) value: an absolute error under 6.1e-39.
+/// sigmoid(±0) = 0.5 exactly, sigmoid(+∞) = 1.
 /// </remarks>
 public static class VectorSigmoid
 {
-    /// <summary>Largest |x| used: e^−87.3 ≈ 1.2e-38 is still a normal float (m ≤ 126).</summary>
-    private const float MaxAbs = 87.3f;
+    /// <summary>Smallest x used: e^88 ≈ 1.65e38 is still finite (m ≤ 127).</summary>
+    private const float MinX = -88f;
+    /// <summary>Largest x used: e^−87.3 ≈ 1.2e-38 is still a normal float (m ≥ −126).</summary>
+    private const float MaxX = 87.3f;
     private const float Log2E = 1.44269504088896341f;
     /// <summary>1.5·2^23 + 127: adding it rounds to an integer and leaves 127 − m in the low mantissa bits.</summary>
     private const float Magic = 12583039f;
@@ -45,8 +50,7 @@ public static class VectorSigmoid
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x)
     {
-        if (float.IsNaN(x)) return x;
-        float a = MathF.Min(MathF.Abs(x), MaxAbs);
+        float a = MathF.Min(MathF.Max(x, MinX), MaxX);
         float k = Mad(a, -Log2E, Magic);
         float n = k - Magic;
         float r = Mad(n, Ln2Hi, a);
@@ -58,14 +62,14 @@ public static class VectorSigmoid
         p = Mad(p, r, -1f);
         p = Mad(p, r, 1f);
         float z = p * BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(k) << 23);
-        return (x < 0f ? z : 1f) / (1f + z);
+        return 1f / (1f + z);
     }
 
     /// <summary>sigmoid for 128 bits of float32 lanes (see the type's remarks for range and accuracy).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> x)
     {
-        var a = Vector128.MinNative(Vector128.Abs(x), Vector128.Create(MaxAbs));
+        var a = Vector128.MinNative(Vector128.Create(MaxX), Vector128.MaxNative(Vector128.Create(MinX), x));
         var k = Mad(a, Vector128.Create(-Log2E), Vector128.Create(Magic));
         var n = k - Vector128.Create(Magic);
         var r = Mad(n, Vector128.Create(Ln2Hi), a);
@@ -77,16 +81,14 @@ public static class VectorSigmoid
         p = Mad(p, r, Vector128.Create(-1f));
         p = Mad(p, r, Vector128<float>.One);
         var z = p * (k.AsInt32() << 23).AsSingle();
-        var s = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), z, Vector128<float>.One) /
-                (Vector128<float>.One + z);
-        return Vector128.ConditionalSelect(Vector128.Equals(x, x), s, x);
+        return Vector128<float>.One / (Vector128<float>.One + z);
     }
 
     /// <summary>sigmoid for 256 bits of float32 lanes (see the type's remarks for range and accuracy).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
-        var a = Vector256.MinNative(Vector256.Abs(x), Vector256.Create(MaxAbs));
+        var a = Vector256.MinNative(Vector256.Create(MaxX), Vector256.MaxNative(Vector256.Create(MinX), x));
         var k = Mad(a, Vector256.Create(-Log2E), Vector256.Create(Magic));
         var n = k - Vector256.Create(Magic);
         var r = Mad(n, Vector256.Create(Ln2Hi), a);
@@ -98,16 +100,14 @@ public static class VectorSigmoid
         p = Mad(p, r, Vector256.Create(-1f));
         p = Mad(p, r, Vector256<float>.One);
         var z = p * (k.AsInt32() << 23).AsSingle();
-        var s = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), z, Vector256<float>.One) /
-                (Vector256<float>.One + z);
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), s, x);
+        return Vector256<float>.One / (Vector256<float>.One + z);
     }
 
     /// <summary>sigmoid for 512 bits of float32 lanes (see the type's remarks for range and accuracy).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x)
     {
-        var a = Vector512.MinNative(Vector512.Abs(x), Vector512.Create(MaxAbs));
+        var a = Vector512.MinNative(Vector512.Create(MaxX), Vector512.MaxNative(Vector512.Create(MinX), x));
         var k = Mad(a, Vector512.Create(-Log2E), Vector512.Create(Magic));
         var n = k - Vector512.Create(Magic);
         var r = Mad(n, Vector512.Create(Ln2Hi), a);
@@ -119,9 +119,7 @@ public static class VectorSigmoid
         p = Mad(p, r, Vector512.Create(-1f));
         p = Mad(p, r, Vector512<float>.One);
         var z = p * (k.AsInt32() << 23).AsSingle();
-        var s = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), z, Vector512<float>.One) /
-                (Vector512<float>.One + z);
-        return Vector512.ConditionalSelect(Vector512.Equals(x, x), s, x);
+        return Vector512<float>.One / (Vector512<float>.One + z);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
