@@ -14,7 +14,7 @@ public sealed class SigmoidOp : FloatUnaryElementwiseOp
 }
 
 /// <summary>
-/// 1 / (1 + exp(-x)) by <see cref="VectorSigmoid"/> (within 2 ulp; see its remarks) in every path, so scalar, vector
+/// 1 / (1 + exp(-x)) by <see cref="VectorSigmoid"/> (within 2.5 ulp; see its remarks) in every path, so scalar, vector
 /// and fused-conv results agree bit for bit.
 /// </summary>
 public readonly struct SigmoidOperator : IVectorUnaryOperator<float>
