@@ -161,6 +161,9 @@ internal static unsafe class Q8DepthwiseConvDriver
         int sh = s.StrideHeight, dh = s.DilationHeight, lastBlock = channels - 16;
         nint rowBytes = (nint)w * channels;
         byte** rows = stackalloc byte*[3];
+        // Narrow rows of many channels: one call per row, pixels outer and channel blocks inner (weights from L1),
+        // instead of one call per channel block with a handful of pixels each.
+        bool pixelOuter = ow <= PixelOuterMaxWidth && channels >= PixelOuterMinChannels;
         for (int row = g.Range.Start; row < g.Range.End; row++)
         {
             int n = row / oh, oy = row - n * oh;
@@ -170,6 +173,11 @@ internal static unsafe class Q8DepthwiseConvDriver
             byte* yRow = g.Y + ((nint)n * oh + oy) * ow * channels;
             for (int ky = 0; ky < 3; ky++)
                 rows[ky] = ky >= ky0 && ky < ky1 ? image + (iy0 + ky * dh) * rowBytes : null;
+            if (pixelOuter)
+            {
+                Pixels3x3Vbmi<TKind, TInput>(g, rows, yRow);
+                continue;
+            }
             for (int c0 = 0; c0 < channels; c0 += 16)
                 Row3x3Vbmi<TKind, TInput>(g, rows, yRow, Math.Min(c0, lastBlock));
         }
@@ -236,6 +244,55 @@ internal static unsafe class Q8DepthwiseConvDriver
                 r2 == null || !v0 ? zx : r2 + o0, r2 == null || !v1 ? zx : r2 + o1, r2 == null || !v2 ? zx : r2 + o2,
                 p0, p1, p2, p3, w8, index, flip);
             Avx512F.ConvertToVector128Byte(TKind.Requantize<Q8Lanes512, Vector512<int>>(acc, q, c)).Store(yRow + c + ox * pixel);
+        }
+    }
+
+    /// <summary>Output widths up to this (with at least <see cref="PixelOuterMinChannels"/> channels) take <see cref="Pixels3x3Vbmi{TKind, TInput}"/>.</summary>
+    private const int PixelOuterMaxWidth = 16;
+
+    /// <summary>See <see cref="PixelOuterMaxWidth"/>.</summary>
+    private const int PixelOuterMinChannels = 128;
+
+    /// <summary>
+    /// One output row of a 3×3 kernel, pixel by pixel, every channel block of a pixel in turn with its tap-pair weights
+    /// loaded from the packed rows (L1-resident): the nine tap pointers (the zx row for taps outside the input) are
+    /// worked out once per pixel. The arithmetic per block is <see cref="Pairs9{TInput}"/>, as in
+    /// <see cref="Row3x3Vbmi{TKind, TInput}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Pixels3x3Vbmi<TKind, TInput>(in Q8DepthwiseConvArgs g, byte** rows, byte* yRow)
+        where TKind : IQ8RequantKind where TInput : IQ8Input
+    {
+        var s = g.Shape;
+        int ow = s.OutputWidth, width = s.Width, sw = s.StrideWidth, dw = s.DilationWidth, padLeft = s.PadLeft;
+        int channels = s.Channels, lastBlock = channels - 16;
+        nint pixel = channels, ts = g.RowStride;
+        bool signed = typeof(TInput) == typeof(Q8Int8Input);
+        byte* zx = g.ZeroPointRow, r0 = rows[0], r1 = rows[1], r2 = rows[2];
+        int* pw = g.W + 12 * ts, w8p = g.W + 8 * ts, bp = signed ? g.W + 11 * ts : g.Folded;
+        Vector512<byte> index = Vector512.Create(0x10_40_10_00u).AsByte() + Vector512.Create(
+            0x00_00_00_00u, 0x00_01_00_01u, 0x00_02_00_02u, 0x00_03_00_03u, 0x00_04_00_04u, 0x00_05_00_05u, 0x00_06_00_06u, 0x00_07_00_07u,
+            0x00_08_00_08u, 0x00_09_00_09u, 0x00_0A_00_0Au, 0x00_0B_00_0Bu, 0x00_0C_00_0Cu, 0x00_0D_00_0Du, 0x00_0E_00_0Eu, 0x00_0F_00_0Fu).AsByte();
+        Vector512<byte> flip = signed ? Vector512.Create(0x00_80_00_80u).AsByte() : Vector512<byte>.Zero;
+        var q = g.Q;
+        for (int ox = 0; ox < ow; ox++)
+        {
+            int ix = ox * sw - padLeft;
+            bool v0 = (uint)ix < (uint)width, v1 = (uint)(ix + dw) < (uint)width, v2 = (uint)(ix + 2 * dw) < (uint)width;
+            nint o0 = ix * pixel, o1 = (ix + dw) * pixel, o2 = (ix + 2 * dw) * pixel;
+            byte* t00 = r0 == null || !v0 ? zx : r0 + o0, t01 = r0 == null || !v1 ? zx : r0 + o1, t02 = r0 == null || !v2 ? zx : r0 + o2;
+            byte* t10 = r1 == null || !v0 ? zx : r1 + o0, t11 = r1 == null || !v1 ? zx : r1 + o1, t12 = r1 == null || !v2 ? zx : r1 + o2;
+            byte* t20 = r2 == null || !v0 ? zx : r2 + o0, t21 = r2 == null || !v1 ? zx : r2 + o1, t22 = r2 == null || !v2 ? zx : r2 + o2;
+            byte* y = yRow + ox * pixel;
+            for (int c0 = 0; c0 < channels; c0 += 16)
+            {
+                int c = Math.Min(c0, lastBlock);
+                Vector512<int> acc = Pairs9<TInput>(Vector512.Load(bp + c),
+                    t00 + c, t01 + c, t02 + c, t10 + c, t11 + c, t12 + c, t20 + c, t21 + c, t22 + c,
+                    Vector512.Load(pw + c), Vector512.Load(pw + ts + c), Vector512.Load(pw + 2 * ts + c), Vector512.Load(pw + 3 * ts + c),
+                    Vector512.Load(w8p + c), index, flip);
+                Avx512F.ConvertToVector128Byte(TKind.Requantize<Q8Lanes512, Vector512<int>>(acc, q, c)).Store(y + c);
+            }
         }
     }
 
