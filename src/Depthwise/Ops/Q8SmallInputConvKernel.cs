@@ -13,7 +13,8 @@ namespace Depthwise.Ops;
 /// so one kernel row of an output pixel is KW·Cin adjacent int16 values. The weights are packed once as
 /// <c>w − zw</c> int16 pairs over those values (a kernel row of odd length gets a zero weight in its last pair),
 /// [ky, pair, Cout padded to the vector]; each pair is one broadcast int32 of the widened row times one packed row,
-/// by <c>pmaddwd</c> (both factors in [−255, 255], exact). Four adjacent output pixels share each weight load. Kernel
+/// by <c>pmaddwd</c> (both factors in [−255, 255], exact). Four adjacent output pixels share each weight load and two
+/// vectors of output channels each broadcast. Kernel
 /// rows in the padding are skipped. The int32 sum <c>bias + Σ (x − zx)(w − zw)</c> is the im2col GEMM's, whatever
 /// the order, and goes through the same requantization, so the bytes are identical.
 /// Work items are fixed pairs of output rows, so results are identical for any thread count.
@@ -171,7 +172,43 @@ internal sealed unsafe class Q8SmallInputConvKernel : Kernel
             {
                 byte* xp = (byte*)(buf + ox * step);
                 nint s1 = step * sizeof(short), s2 = 2 * s1, s3 = 3 * s1;
-                for (int v = 0; v < vectors; v++)
+                int v = 0;
+                // Two vectors of output channels at a time: each broadcast feeds two pmaddwd.
+                for (; v + 2 <= vectors; v += 2)
+                {
+                    TV a0 = TL.Load(bias + v * l), a1 = a0, a2 = a0, a3 = a0;
+                    TV b0 = TL.Load(bias + (v + 1) * l), b1 = b0, b2 = b0, b3 = b0;
+                    for (int ky = kyLo; ky < kyHi; ky++)
+                    {
+                        byte* xr = xp + ky * rowLength * sizeof(short);
+                        int* wp = w + ky * pairs * stride + v * l;
+                        for (int j = 0; j < pairs; j++, wp += stride, xr += sizeof(int))
+                        {
+                            TV wa = TL.Load(wp), wb = TL.Load(wp + l);
+                            TV x0 = TL.Splat(Unsafe.ReadUnaligned<int>(xr)), x1 = TL.Splat(Unsafe.ReadUnaligned<int>(xr + s1));
+                            a0 = TL.MultiplyAddAdjacent(a0, x0, wa);
+                            b0 = TL.MultiplyAddAdjacent(b0, x0, wb);
+                            a1 = TL.MultiplyAddAdjacent(a1, x1, wa);
+                            b1 = TL.MultiplyAddAdjacent(b1, x1, wb);
+                            TV x2 = TL.Splat(Unsafe.ReadUnaligned<int>(xr + s2)), x3 = TL.Splat(Unsafe.ReadUnaligned<int>(xr + s3));
+                            a2 = TL.MultiplyAddAdjacent(a2, x2, wa);
+                            b2 = TL.MultiplyAddAdjacent(b2, x2, wb);
+                            a3 = TL.MultiplyAddAdjacent(a3, x3, wa);
+                            b3 = TL.MultiplyAddAdjacent(b3, x3, wb);
+                        }
+                    }
+                    byte* yp = yRow + ox * cout + v * l;
+                    int left = cout - v * l, leftB = left - l;
+                    Put<TL, TV, TK>(yp, a0, q, v * l, left, tmp);
+                    Put<TL, TV, TK>(yp + cout, a1, q, v * l, left, tmp);
+                    Put<TL, TV, TK>(yp + 2 * cout, a2, q, v * l, left, tmp);
+                    Put<TL, TV, TK>(yp + 3 * cout, a3, q, v * l, left, tmp);
+                    Put<TL, TV, TK>(yp + l, b0, q, (v + 1) * l, leftB, tmp);
+                    Put<TL, TV, TK>(yp + l + cout, b1, q, (v + 1) * l, leftB, tmp);
+                    Put<TL, TV, TK>(yp + l + 2 * cout, b2, q, (v + 1) * l, leftB, tmp);
+                    Put<TL, TV, TK>(yp + l + 3 * cout, b3, q, (v + 1) * l, leftB, tmp);
+                }
+                for (; v < vectors; v++)
                 {
                     TV a0 = TL.Load(bias + v * l), a1 = a0, a2 = a0, a3 = a0;
                     for (int ky = kyLo; ky < kyHi; ky++)
