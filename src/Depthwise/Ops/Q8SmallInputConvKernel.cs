@@ -60,7 +60,10 @@ internal sealed unsafe class Q8SmallInputConvKernel : Kernel
         _threads = Math.Max(1, threads);
         _width = lanes switch
         {
-            0 => Q8Lanes512.IsSupported ? Width.V512 : Q8Lanes256.IsSupported ? Width.V256 : Q8Lanes128.IsSupported ? Width.V128 : Width.Scalar,
+            // The widest width, narrower when the output channels fill less than one vector (e.g. a 3→8 stem).
+            0 => Q8Lanes512.IsSupported && cout >= 16 ? Width.V512 : Q8Lanes256.IsSupported && cout >= 8 ? Width.V256
+                : Q8Lanes128.IsSupported && cout >= 4 ? Width.V128 : Q8Lanes512.IsSupported ? Width.V512
+                : Q8Lanes256.IsSupported ? Width.V256 : Q8Lanes128.IsSupported ? Width.V128 : Width.Scalar,
             16 => Width.V512,
             8 => Width.V256,
             4 => Width.V128,

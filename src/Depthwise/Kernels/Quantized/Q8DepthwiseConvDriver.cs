@@ -8,7 +8,8 @@ namespace Depthwise.Kernels.Quantized;
 /// NHWC quantized depthwise convolution (depth multiplier 1), vectorized over channels, written once over the lane
 /// width, the requantization and the input type. Work unit: one output row; within it, one channel block of one
 /// vector at a time (the last block overlaps the previous one when C is not a multiple of the width, so no load or
-/// store leaves the tensor; channels below one vector run the scalar lanes), and within the block the row's pixels.
+/// store leaves the tensor; channels below one vector run the widest narrower lanes they fill, down to scalar), and
+/// within the block the row's pixels.
 /// Every pixel whose taps are read through pointers starts from the folded bias <c>bias − zx·Σw'</c> and accumulates
 /// <c>x·w'</c> (widening load, <c>pmulld</c>, add per tap); a tap in the padding reads a row of zx bytes, whose
 /// contribution the folded bias cancels exactly. A 3×3 kernel does a whole row per channel block this way, its nine
@@ -30,7 +31,10 @@ internal static unsafe class Q8DepthwiseConvDriver
         int lanes = TLanes.Count, channels = s.Channels;
         if (channels < lanes)
         {
-            Run<Q8LanesScalar, int, TKind, TInput>(g);
+            // Fewer channels than one vector: the widest narrower width that fits (same bytes at every width).
+            if (lanes > 8 && channels >= 8 && Q8Lanes256.IsSupported) Run<Q8Lanes256, Vector256<int>, TKind, TInput>(g);
+            else if (lanes > 4 && channels >= 4 && Q8Lanes128.IsSupported) Run<Q8Lanes128, Vector128<int>, TKind, TInput>(g);
+            else Run<Q8LanesScalar, int, TKind, TInput>(g);
             return;
         }
         int h = s.Height, w = s.Width, oh = s.OutputHeight, ow = s.OutputWidth;
