@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Depthwise.Bench;
 
-// `startup-quick MODEL [rounds]` times a cold start's steps in a warm process, `gemm-quick [rounds]` is a fast Stopwatch sweep for tuning, `jpeg-quick [rounds]` times the JPEG decoder against tjbench, `sigmoid-quick [rounds]` times the fused Sigmoid/SiLU post-pass, `fma-peak` measures the per-core FMA peak the GEMM
+// `startup-quick MODEL [rounds]` times a cold start's steps in a warm process, `q8-quick [rounds] [dw]` sweeps the quantized GEMM and depthwise kernels (dw: depthwise only), `gemm-quick [rounds]` is a fast Stopwatch sweep for tuning, `jpeg-quick [rounds]` times the JPEG decoder against tjbench, `sigmoid-quick [rounds]` times the fused Sigmoid/SiLU post-pass, `fma-peak` measures the per-core FMA peak the GEMM
 // figures are compared with, `q8-layers [rounds]` times the slow int8 MobileNetV2 pointwise layers on the quantized GEMMs; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*'`).
 if (args.Length > 0 && args[0] == "fma-peak")
 {
@@ -36,7 +36,7 @@ if (args.Length > 0 && args[0] == "sigmoid-quick")
 }
 if (args.Length > 0 && args[0] == "q8-quick")
 {
-    Q8QuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+    Q8QuickRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7, args.Contains("dw"));
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmarks).Assembly).Run(args);

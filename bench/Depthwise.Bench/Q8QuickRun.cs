@@ -13,12 +13,12 @@ namespace Depthwise.Bench;
 /// </summary>
 public static class Q8QuickRun
 {
-    /// <summary>Runs both sweeps.</summary>
-    public static void Run(int rounds)
+    /// <summary>Runs both sweeps (only the depthwise one when <paramref name="depthwiseOnly"/>).</summary>
+    public static void Run(int rounds, bool depthwiseOnly = false)
     {
-        var gemm = Q8GemmCatalog.Supported;
+        var gemm = depthwiseOnly ? [] : Q8GemmCatalog.Supported;
         Console.WriteLine($"{"GEMM shape",-13}{"fp32",8}" + string.Concat(gemm.Select(v => $"{v.Name + " TFL",24}{"ORT",8}")) + $"{"q8/f32",8}");
-        foreach (var shape in GemmShape.MobileNetV2)
+        foreach (var shape in depthwiseOnly ? [] : GemmShape.MobileNetV2)
         {
             var cases = new List<(Action Run, long Macs)> { (new GemmProblem(shape, GemmCatalog.Best).Run, shape.Macs) };
             foreach (var v in gemm)

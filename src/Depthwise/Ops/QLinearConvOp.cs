@@ -14,7 +14,8 @@ namespace Depthwise.Ops;
 /// integer clamp. Quantization parameters come from the inputs' values (IR form) or from constant inputs 3…8
 /// (ONNX form: x_scale, x_zero_point, w_scale, w_zero_point, y_scale, y_zero_point); see <see cref="QLinearOperands"/>.
 /// NHWC 2-D convolutions with constant weights run the integer fast kernels: pointwise → quantized GEMM, depthwise
-/// (multiplier 1) → the quantized depthwise kernels, other group-1 → im2col + GEMM; the rest run the reference.
+/// (multiplier 1) → the quantized depthwise kernels, group-1 over at most 4 input channels (stems) → the direct
+/// <see cref="Q8SmallInputConvKernel"/>, other group-1 → im2col + GEMM; the rest run the reference.
 /// </summary>
 public sealed class QLinearConvOp : Op, IChannelLayoutOp
 {
@@ -110,6 +111,8 @@ public sealed class QLinearConvOp : Op, IChannelLayoutOp
                 return Q8PackedGemmKernel.Create(batch * window.OutputSize, cin, cout, weights, wSigned, 1, cin, q.WZeroPoints, bias,
                     requant, xSigned, q.XZeroPoint, ctx.Threads);
             }
+            if (cin <= Q8SmallInputConvKernel.MaxInputChannels && window.Dilation[2] == 1)
+                return new Q8SmallInputConvKernel(window, batch, cin, cout, weights, wSigned, q.WZeroPoints, bias, xSigned, q.XZeroPoint, requant, ctx.Threads);
             return new Q8Im2ColConvKernel(window, batch, cin, cout, weights, wSigned, q.WZeroPoints, bias, xSigned, q.XZeroPoint, requant, ctx.Threads);
         }
         if (Group == cin && cout == cin && w[1] == 1)

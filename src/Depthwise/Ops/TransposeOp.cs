@@ -30,7 +30,11 @@ public sealed class TransposeOp : Op
     {
         var input = ctx.InputShape(0);
         var perm = ResolvePerm(ctx, input.Rank);
-        if (input.Rank == 4 && DataTypes.SizeOf(ctx.InputType(0)) == 4 && input.ElementCount > 0)
+        int size = DataTypes.SizeOf(ctx.InputType(0));
+        if (input.Rank == 4 && (size == 1 || size == 4) && input[1] <= ChannelInterleaveKernel.MaxChannels && input.ElementCount > 0 &&
+            perm[0] == 0 && perm[1] == 2 && perm[2] == 3 && perm[3] == 1)
+            return new ChannelInterleaveKernel(input[0], input[1], input[2] * input[3], size); // the RGB/gray input of a network
+        if (input.Rank == 4 && size == 4 && input.ElementCount > 0)
         {
             // NCHW→NHWC and NHWC→NCHW are batches of 2-D transposes: the tiled kernel keeps both sides cache-friendly.
             if (perm[0] == 0 && perm[1] == 2 && perm[2] == 3 && perm[3] == 1)

@@ -196,8 +196,11 @@ public class QLinearConvOpTests
         [
             (32, 7, 7, 1, 16, 1, 1, 0, "Q8PackedGemmKernel"), (17, 5, 3, 1, 33, 1, 1, 0, "Q8PackedGemmKernel"),
             (24, 9, 9, 24, 1, 3, 1, 1, "Q8DepthwiseConvKernel"), (19, 9, 7, 19, 1, 3, 2, 1, "Q8DepthwiseConvKernel"),
-            (16, 1, 1, 16, 1, 3, 1, 1, "Q8DepthwiseConvKernel"), (3, 11, 11, 1, 32, 3, 2, 1, "Q8Im2ColConvKernel"),
+            (16, 1, 1, 16, 1, 3, 1, 1, "Q8DepthwiseConvKernel"), (3, 11, 11, 1, 32, 3, 2, 1, "Q8SmallInputConvKernel"),
             (5, 6, 6, 1, 7, 1, 2, 0, "Q8Im2ColConvKernel"), (40, 8, 8, 40, 1, 5, 2, 2, "Q8DepthwiseConvKernel"),
+            (6, 7, 7, 1, 9, 3, 2, 1, "Q8Im2ColConvKernel"), (1, 9, 8, 1, 5, 3, 1, 1, "Q8SmallInputConvKernel"),
+            (4, 10, 9, 1, 17, 3, 2, 1, "Q8SmallInputConvKernel"), (2, 6, 5, 1, 40, 5, 2, 2, "Q8SmallInputConvKernel"),
+            (3, 1, 1, 1, 8, 3, 2, 1, "Q8SmallInputConvKernel"),
         ];
         foreach (var (c, h, w, group, mpg, k, s, pad, kernel) in layers)
         {

@@ -83,6 +83,57 @@ public class TransposeOpTests
     }
 
     [Fact]
+    public void FewChannelNchwToNhwcInterleavesEveryElementSize()
+    {
+        // The ChannelInterleaveKernel path (C ≤ 4, 1- and 4-byte elements): plane sizes around the 16-byte steps,
+        // batch 2, and 2/8-byte types that take the generic copy, all against the naive index map.
+        foreach (var type in new[] { DataType.UInt8, DataType.Int8, DataType.Float32, DataType.Int32, DataType.Float16, DataType.Int64 })
+            foreach (int c in new[] { 1, 2, 3, 4, 5 })
+                foreach (var (h, w) in new[] { (1, 1), (1, 3), (4, 4), (3, 7), (5, 13), (16, 17), (2, 40) })
+                    foreach (int n in new[] { 1, 2 })
+                    {
+                        var x = Pattern(type, n, c, h, w);
+                        AssertTransposed(x, [0, 2, 3, 1], GraphFactory.RunOp(new TransposeOp { Perm = [0, 2, 3, 1] }, [x])[0]);
+                    }
+    }
+
+    [Fact]
+    public void FewChannelNchwToNhwcUsesTheInterleaveKernel()
+    {
+        foreach (var (type, c, chosen) in new[] { (DataType.UInt8, 3, true), (DataType.Float32, 4, true), (DataType.Float32, 5, false), (DataType.Float16, 3, false) })
+        {
+            var g = new Graph.Graph();
+            var x = g.AddInput("x", type, [Dim.Known(2), Dim.Known(c), Dim.Known(9), Dim.Known(11)]);
+            g.AddOutput(g.AddNode("t", new TransposeOp { Perm = [0, 2, 3, 1] }, [x], ["y"]).Outputs[0]);
+            var plan = new Depthwise.Runtime.InferenceSession(g).GetPlan([Pattern(type, 2, c, 9, 11)]);
+            Assert.Equal(chosen, Assert.Single(plan.Steps).Kernel is ChannelInterleaveKernel);
+        }
+    }
+
+    [Fact]
+    public void InterleaveKernelMatchesTheNaiveLoopOnBytesAndWords()
+    {
+        var rng = new Random(5);
+        foreach (int e in new[] { 1, 4 })
+            foreach (int c in new[] { 1, 2, 3, 4 })
+                foreach (int plane in new[] { 0, 1, 3, 4, 15, 16, 17, 31, 33, 50176 % 997 })
+                    foreach (int n in new[] { 1, 2 })
+                    {
+                        var src = new byte[n * c * plane * e];
+                        rng.NextBytes(src);
+                        var dst = new byte[src.Length + 16];
+                        Array.Fill(dst, (byte)0xA5);
+                        new ChannelInterleaveKernel(n, c, plane, e).Interleave(src, dst);
+                        for (int b = 0; b < n; b++)
+                            for (int p = 0; p < plane; p++)
+                                for (int ch = 0; ch < c; ch++)
+                                    for (int k = 0; k < e; k++)
+                                        Assert.Equal(src[((b * c + ch) * plane + p) * e + k], dst[((b * plane + p) * c + ch) * e + k]);
+                        for (int i = src.Length; i < dst.Length; i++) Assert.Equal(0xA5, dst[i]);
+                    }
+    }
+
+    [Fact]
     public void RunAllocatesNothing() => AssertRunAllocatesNothing(new TransposeOp { Perm = [0, 2, 3, 1] }, [Iota(1, 3, 5, 7)], 1);
 
     [SkippableFact]

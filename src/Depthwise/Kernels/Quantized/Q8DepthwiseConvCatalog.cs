@@ -1,14 +1,22 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Depthwise.Kernels.Gemm;
 
 namespace Depthwise.Kernels.Quantized;
 
-/// <summary>Every quantized depthwise-convolution variant, widest ISA first; <see cref="Best"/> is read once per plan.</summary>
+/// <summary>Every quantized depthwise-convolution variant, widest ISA first (AVX-512 with VBMI's byte permute for the 3×3 tap pairs first); <see cref="Best"/> is read once per plan.</summary>
 public static unsafe class Q8DepthwiseConvCatalog
 {
     /// <summary>All variants, widest first (supported or not on this machine).</summary>
     public static IReadOnlyList<Q8DepthwiseConvVariant> All { get; } =
     [
+        new("Q8DepthwiseConv_V512Vbmi", GemmIsa.V512, 16, Q8Lanes512.IsSupported && Avx512Vbmi.IsSupported,
+            &Q8DepthwiseConvDriver.RunVbmi<Q8FixedPointRequant, Q8UInt8Input>,
+            &Q8DepthwiseConvDriver.RunVbmi<Q8FixedPointRequant, Q8Int8Input>,
+            &Q8DepthwiseConvDriver.RunVbmi<Q8RoundHalfEvenRequant, Q8UInt8Input>,
+            &Q8DepthwiseConvDriver.RunVbmi<Q8RoundHalfEvenRequant, Q8Int8Input>,
+            &Q8DepthwiseConvDriver.RunVbmi<Q8Int32Accumulators, Q8UInt8Input>,
+            &Q8DepthwiseConvDriver.RunVbmi<Q8Int32Accumulators, Q8Int8Input>),
         Entry<Q8Lanes512, Vector512<int>>("Q8DepthwiseConv_V512", GemmIsa.V512),
         Entry<Q8Lanes256, Vector256<int>>("Q8DepthwiseConv_V256", GemmIsa.V256),
         Entry<Q8Lanes128, Vector128<int>>("Q8DepthwiseConv_V128", GemmIsa.V128),

@@ -6,7 +6,8 @@ namespace Depthwise.Kernels.Quantized;
 /// <summary>
 /// Depthwise filters (depth multiplier 1) packed once for the NHWC quantized depthwise kernels: for each tap
 /// (ky, kx) a row of <see cref="RowStride"/> int32 weights <c>w[c] − zw[c]</c> over the channels, the bias row, and
-/// the folded bias <c>bias[c] − zx·Σ_taps (w[c] − zw[c])</c>, with which a pixel whose whole window lies inside the
+/// the folded bias <c>bias[c] − zx·Σ_taps (w[c] − zw[c])</c> (and its int8 tap-pair form), the tap pairs for
+/// <c>pmaddwd</c> (see <see cref="Pair"/>), with which a pixel whose whole window lies inside the
 /// input needs no zero-point subtraction (<c>Σ (x − zx)·w' = Σ x·w' − zx·Σ w'</c>, exact in wrapping int32).
 /// Pinned and 64-byte aligned; rows padded with zeros.
 /// </summary>
@@ -25,7 +26,7 @@ public sealed unsafe class Q8DepthwiseConvWeights
         RowStride = (channels + 15) & ~15;
         _zeroPointRow = GC.AllocateArray<byte>(channels + 64, pinned: true);
         _zeroPointRow.AsSpan().Fill(unchecked((byte)inputZeroPoint));
-        _buffer = GC.AllocateArray<int>(checked((kernelHeight * kernelWidth + 2) * RowStride + 16), pinned: true);
+        _buffer = GC.AllocateArray<int>(checked((kernelHeight * kernelWidth + 3 + kernelHeight * kernelWidth / 2) * RowStride + 16), pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer));
         _offset = (int)((64 - (address & 63)) & 63) / sizeof(int);
     }
@@ -53,6 +54,18 @@ public sealed unsafe class Q8DepthwiseConvWeights
 
     /// <summary>bias − zx·Σ_taps w' per channel.</summary>
     public ReadOnlySpan<int> FoldedBias => _buffer.AsSpan(_offset + (KernelHeight * KernelWidth + 1) * RowStride, Channels);
+
+    /// <summary>
+    /// The folded bias for int8 inputs on the tap-pair path: <c>FoldedBias − 128·Σ_{paired taps} w'</c>, since that path
+    /// reads each paired int8 tap as the unsigned <c>x + 128</c> (<see cref="Q8DepthwiseConvDriver"/>).
+    /// </summary>
+    internal ReadOnlySpan<int> FoldedBiasSignedPairs => _buffer.AsSpan(_offset + (KernelHeight * KernelWidth + 2) * RowStride, Channels);
+
+    /// <summary>Tap pairs packed for <c>pmaddwd</c>: taps (2p, 2p + 1) for p &lt; KH·KW/2, the odd last tap alone.</summary>
+    internal int PairCount => KernelHeight * KernelWidth / 2;
+
+    /// <summary>Pair p's row: per channel the int16 pair (w'(2p), w'(2p + 1)) as one int32, low half first.</summary>
+    internal ReadOnlySpan<int> Pair(int p) => _buffer.AsSpan(_offset + (KernelHeight * KernelWidth + 3 + p) * RowStride, Channels);
 
     internal int* Pointer => (int*)Unsafe.AsPointer(ref _buffer[_offset]);
 
@@ -89,6 +102,14 @@ public sealed unsafe class Q8DepthwiseConvWeights
             int b = bias.IsEmpty ? 0 : bias[c];
             dst[biasRow + c] = b;
             dst[foldedRow + c] = unchecked(b - inputZeroPoint * sum);
+            int pairSum = 0;
+            for (int pr = 0; pr < taps / 2; pr++)
+            {
+                int lo = dst[2 * pr * p.RowStride + c], hi = dst[(2 * pr + 1) * p.RowStride + c];
+                dst[(taps + 3 + pr) * p.RowStride + c] = (ushort)(short)lo | (hi << 16);
+                pairSum += lo + hi;
+            }
+            dst[foldedRow + p.RowStride + c] = unchecked(b - inputZeroPoint * sum - 128 * pairSum);
         }
         return p;
     }

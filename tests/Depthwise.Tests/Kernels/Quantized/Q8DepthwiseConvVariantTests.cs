@@ -135,6 +135,27 @@ public sealed class Q8DepthwiseConvVariantTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Variants))]
+    public void MatchesReferenceOnWideChannelsAndNarrowRows(string name)
+    {
+        // ≥ 128 channels on rows up to 16 wide: the pixel-outer 3×3 path of the VBMI variant (and wider rows next to it).
+        var v = Require(name);
+        var rng = new Random(12);
+        foreach (var shape in new[]
+        {
+            new DepthwiseConvShape(1, 7, 7, 131, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+            new DepthwiseConvShape(2, 14, 14, 144, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1),
+            new DepthwiseConvShape(1, 9, 5, 160, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1),
+            new DepthwiseConvShape(1, 1, 1, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+            new DepthwiseConvShape(1, 3, 17, 136, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1),
+            new DepthwiseConvShape(1, 8, 8, 130, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2),
+            new DepthwiseConvShape(2, 5, 16, 129, 3, 3, 1, 1, 1, 1, 0, 1, 2, 1),
+        })
+            foreach (bool split in new[] { false, true })
+                AssertMatches(v, Case.Random(rng, shape), split);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
     public void RunAllocatesNothing(string name)
     {
         var v = Require(name);
