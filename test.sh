@@ -55,8 +55,13 @@ done
 # (.NET 10 reads DOTNET_EnableAVX512; the older DOTNET_EnableAVX512F name is ignored.)
 kernels="FullyQualifiedName~Depthwise.Tests.Kernels"
 run "kernels without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
-run "kernels without AVX2 (Vector128 path)" DOTNET_EnableAVX2=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
-run "kernels without hardware intrinsics (scalar path)" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels"
+# (the AVX-VNNI kernels' own tests are left out of the rows that switch AVX-VNNI off, instead of skipping there)
+run "kernels without AVX2 (Vector128 path)" DOTNET_EnableAVX2=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels&FullyQualifiedName!~Vnni"
+run "kernels without hardware intrinsics (scalar path)" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "$kernels&FullyQualifiedName!~Vnni"
+# The int8 kernels also have AVX-VNNI (vpdpbusd) and AVX-512 VBMI (vpermt2b) variants, picked first when present:
+# switch those off to run the plain AVX-512BW and AVX2 int8 paths (.NET 10: EnableAVX512v2 covers VBMI).
+quant="FullyQualifiedName~Depthwise.Tests.Kernels.Quantized|FullyQualifiedName~QLinear|FullyQualifiedName~Q8"
+run "int8 kernels on AVX-512 without VBMI and AVX-VNNI" DOTNET_EnableAVX512v2=0 DOTNET_EnableAVXVNNI=0 -- tests/Depthwise.Tests/Depthwise.Tests.csproj "($quant)&FullyQualifiedName!~Vnni"
 # Whole networks against ONNX Runtime and TensorFlow Lite, and the ONNX node tests, on every ISA path too.
 whole="FullyQualifiedName~TorchvisionModelTests.AgreesWithOnnxRuntime|FullyQualifiedName~OnnxNodeConformanceTests"
 whole+="|FullyQualifiedName~TfLiteOracleTests.AgreesWithTfLite|FullyQualifiedName~OrtReferenceTests.AgreesWithOnnxRuntime"
@@ -64,6 +69,10 @@ whole+="|FullyQualifiedName~TfLiteSyntheticTests.AgreesWithTfLite"
 run "ORT/TFLite agreement and node tests without AVX-512" DOTNET_EnableAVX512=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
 run "ORT/TFLite agreement and node tests without AVX2" DOTNET_EnableAVX2=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
 run "ORT/TFLite agreement and node tests without hardware intrinsics" DOTNET_EnableHWIntrinsic=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$whole"
+qmodels="FullyQualifiedName~TfLiteOracleTests.AgreesWithTfLite|FullyQualifiedName~OrtReferenceTests.AgreesWithOnnxRuntime"
+qmodels+="|FullyQualifiedName~TfLiteSyntheticTests.AgreesWithTfLite"
+run "quantized models on AVX-512 without VBMI and AVX-VNNI" DOTNET_EnableAVX512v2=0 DOTNET_EnableAVXVNNI=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$qmodels"
+run "quantized models on AVX2 without AVX-VNNI" DOTNET_EnableAVX512=0 DOTNET_EnableAVXVNNI=0 -- tests/Depthwise.Conformance/Depthwise.Conformance.csproj "$qmodels"
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
